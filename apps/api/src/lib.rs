@@ -1,1 +1,32 @@
+//! The HTTP server: Medusa v2's `/store`, `/admin`, `/auth` and `/hooks` APIs plus `/health`.
+//!
+//! This crate is the composition root: [`modules`] lists every module (one line each), and
+//! flows that span modules live here, above the modules.
 
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod openapi;
+pub mod redis;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+use medusa_core::registry::Module;
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+/// Every module, in registration (and migration) order. Adding a module is one line here.
+pub fn modules() -> Vec<Box<dyn Module>> {
+    vec![Box::new(medusa_api_key::ApiKeyModule)]
+}
+
+/// All modules' migrations, for `cargo xtask migrate` and the embedded start-up.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        medusa_core::registry::migrations(&modules())
+    }
+}

@@ -260,7 +260,20 @@ impl Config {
     /// Like [`Config::load`] with an explicit environment (tests, xtask).
     pub fn load_from(env: &[(String, String)]) -> Result<Config, ConfigError> {
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let file = get("MEDUSA_CONFIG").unwrap_or_else(|| "medusa.toml".into());
+        // `MEDUSA_CONFIG` names the file (which must exist); set but empty, no file is read;
+        // unset, `medusa.toml` is read if present.
+        let file = match get("MEDUSA_CONFIG") {
+            Some(p) if p.is_empty() => None,
+            Some(p) => {
+                if !std::path::Path::new(&p).exists() {
+                    return Err(ConfigError(format!(
+                        "MEDUSA_CONFIG: file '{p}' does not exist"
+                    )));
+                }
+                Some(p)
+            }
+            None => Some("medusa.toml".to_owned()).filter(|p| std::path::Path::new(p).exists()),
+        };
         let known: Vec<&str> = ENV_VARS.iter().map(|(n, _, _)| *n).collect();
         // Empty variables count as unset, so `DATABASE_URL=` means the embedded default.
         let pairs: Vec<(String, String)> = env
@@ -269,12 +282,8 @@ impl Config {
             .cloned()
             .collect();
         let mut fig = Figment::from(Serialized::defaults(Defaults::default()));
-        if std::path::Path::new(&file).exists() {
-            fig = fig.merge(Toml::file(&file));
-        } else if get("MEDUSA_CONFIG").is_some() {
-            return Err(ConfigError(format!(
-                "MEDUSA_CONFIG: file '{file}' does not exist"
-            )));
+        if let Some(file) = &file {
+            fig = fig.merge(Toml::file(file));
         }
         // Environment values are text; the few numeric settings are turned into numbers here
         // (anything else stays text, so a bad `PORT` is reported as "expected u16").
@@ -514,5 +523,20 @@ mod tests {
         assert_eq!((c.port, c.host.as_str()), (7000, "0.0.0.0"));
         let c = Config::load_from(&env(&[("MEDUSA_CONFIG", p), ("PORT", "7001")])).unwrap();
         assert_eq!(c.port, 7001);
+    }
+}
+
+#[cfg(test)]
+mod readme {
+    /// The README documents every variable the server reads.
+    #[test]
+    fn readme_lists_every_variable() {
+        let readme = include_str!("../../../README.md");
+        for (name, _, _) in super::ENV_VARS {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "README.md does not document {name}"
+            );
+        }
     }
 }

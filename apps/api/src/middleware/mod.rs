@@ -1,0 +1,6 @@
+//! Scope-level guards and request plumbing.
+
+pub mod admin_auth;
+pub mod cors;
+pub mod publishable_key;
+pub mod request_id;

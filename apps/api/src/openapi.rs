@@ -1,0 +1,64 @@
+//! The OpenAPI document, assembled from the routes' annotations. `cargo xtask openapi` writes
+//! it to `openapi/openapi.json`; a test fails when the committed file drifts from the code.
+
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "medusa-rs",
+        description = "A Rust commerce backend speaking Medusa v2's Store and Admin HTTP API.",
+        license(name = "MIT")
+    ),
+    paths(crate::routes::health::health, crate::routes::health::ready),
+    components(schemas(ErrorBody, UnauthorizedBody)),
+    modifiers(&Security),
+    tags(
+        (name = "Health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Medusa's error body.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    /// `not_found`, `invalid_data`, `not_allowed`, `unauthorized`, `duplicate_error`, ...
+    r#type: String,
+    message: String,
+    /// `insufficient_inventory`, `invalid_state_error`, ... when Medusa sends one.
+    code: Option<String>,
+}
+
+/// What the authentication middleware answers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UnauthorizedBody {
+    message: String,
+}
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "publishable_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-publishable-api-key"))),
+        );
+        components.add_security_scheme(
+            "secret_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Basic).build()),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline (the committed form).
+pub fn spec_json() -> String {
+    let mut s = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,3 @@
+//! Routes, mirroring the URL tree.
+
+pub mod health;
