@@ -151,8 +151,9 @@ async fn test(no_lint: bool) -> anyhow::Result<()> {
         Err(e) => bail!("PostgreSQL is needed for the tests (TEST_DATABASE_URL): {e:#}"),
     }
     if has_nextest() {
-        run(Command::new("cargo").args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
+        // Doctests first, so nextest's summary is the run's closing line.
         run(Command::new("cargo").args(["test", "--workspace", "--doc", "--quiet"]))?;
+        run(Command::new("cargo").args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
     } else {
         run(Command::new("cargo").args(["test", "--workspace", "--no-fail-fast"]))?;
     }

@@ -26,7 +26,8 @@ impl Redis {
             })
             .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
             .build()?;
-        let _ = client.connect();
+        // The connection task runs (and reconnects) on its own; its handle is not needed.
+        drop(client.connect());
         Ok(Redis { client })
     }
 

@@ -1,5 +1,7 @@
 //! The backend-sensitive guarantees, on real SQLite and real PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use futures_util::future::join_all;
 use medusa_db::testing::{Backend, TestDatabase};
 use medusa_db::{begin_write, expect_one_row};
