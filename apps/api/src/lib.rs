@@ -4,12 +4,15 @@
 //! flows that span modules live here, above the modules.
 
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
 pub mod redis;
+pub mod response;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
@@ -19,7 +22,17 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 /// Every module, in registration (and migration) order. Adding a module is one line here.
 pub fn modules() -> Vec<Box<dyn Module>> {
-    vec![Box::new(medusa_api_key::ApiKeyModule)]
+    vec![
+        Box::new(medusa_api_key::ApiKeyModule),
+        Box::new(medusa_product::ProductModule),
+        Box::new(medusa_pricing::PricingModule),
+        Box::new(medusa_region::RegionModule),
+        Box::new(medusa_sales_channel::SalesChannelModule),
+        Box::new(medusa_stock_location::StockLocationModule),
+        Box::new(medusa_inventory::InventoryModule),
+        Box::new(medusa_auth::AuthModule),
+        Box::new(medusa_user::UserModule),
+    ]
 }
 
 /// All modules' migrations, for `cargo xtask migrate` and the embedded start-up.

@@ -54,9 +54,23 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// The whole document: the base plus every route area's own document.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for part in crate::routes::store::openapi()
+        .into_iter()
+        .chain(crate::routes::auth::openapi())
+        .chain(crate::routes::admin::openapi())
+        .chain(crate::routes::hooks::openapi())
+    {
+        doc.merge(part);
+    }
+    doc
+}
+
 /// The document as pretty JSON with a trailing newline (the committed form).
 pub fn spec_json() -> String {
-    let mut s = ApiDoc::openapi()
+    let mut s = spec()
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');

@@ -16,7 +16,6 @@ use sea_orm_migration::MigratorTrait;
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
@@ -64,6 +63,9 @@ impl Application {
             clock: clock.clone(),
         };
         let registry = Arc::new(Registry::build(&ctx, &modules()));
+        if embedded && config.auto_seed {
+            first_run_seed(&registry).await?;
+        }
         let redis = match &config.redis_url {
             Some(url) => Some(Redis::connect(url.expose_secret()).context("REDIS_URL")?),
             None => None,
@@ -139,6 +141,24 @@ impl Application {
     }
 }
 
+/// The embedded first run: an empty database gets the demo store, and the console says how to
+/// use it.
+async fn first_run_seed(registry: &Registry) -> anyhow::Result<()> {
+    if crate::seed::is_seeded(registry).await? {
+        return Ok(());
+    }
+    let seeded = crate::seed::seed(registry)
+        .await
+        .context("seeding the demo store")?;
+    tracing::info!(
+        publishable_key = %seeded.publishable_key,
+        products = seeded.products,
+        "seeded the demo store; storefronts send the publishable key in x-publishable-api-key. \
+         Create an admin user with: cargo xtask user --email admin@example.com --password supersecret"
+    );
+    Ok(())
+}
+
 async fn warn_if_pending_migrations(db: &sea_orm::DatabaseConnection) {
     match Migrator::get_pending_migrations(db).await {
         Ok(p) if !p.is_empty() => tracing::warn!(
@@ -181,26 +201,33 @@ fn server(
             .route("/openapi.json", web::get().to(openapi_json))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                    .url("/docs/openapi.json", openapi::ApiDoc::openapi()),
+                    .url("/docs/openapi.json", openapi::spec()),
             )
             .service(
                 web::scope("/store")
+                    .configure(routes::store::configure)
                     .wrap(from_fn(publishable_key::guard))
                     .wrap(cors::for_origins(&config.store_cors))
                     .default_service(web::to(not_found)),
             )
             .service(
                 web::scope("/admin")
+                    .configure(routes::admin::configure)
                     .wrap(from_fn(admin_auth::guard))
                     .wrap(cors::for_origins(&config.admin_cors))
                     .default_service(web::to(not_found)),
             )
             .service(
                 web::scope("/auth")
+                    .configure(routes::auth::configure)
                     .wrap(cors::for_origins(&config.auth_cors))
                     .default_service(web::to(not_found)),
             )
-            .service(web::scope("/hooks").default_service(web::to(not_found)))
+            .service(
+                web::scope("/hooks")
+                    .configure(routes::hooks::configure)
+                    .default_service(web::to(not_found)),
+            )
             .default_service(web::to(not_found))
     })
     // Signals are handled by the binaries, which stop the server and the job loop together.

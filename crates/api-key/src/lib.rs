@@ -10,7 +10,7 @@ mod repo;
 mod service;
 
 pub use error::ApiKeyError;
-pub use model::{ApiKey, ApiKeyType, PublishableKeyContext};
+pub use model::{ApiKey, ApiKeyFilter, ApiKeyType, PublishableKeyContext};
 pub use service::{ApiKeyService, DbApiKeyService};
 
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use medusa_core::id::{ApiKeyId, SalesChannelId};
+use medusa_core::request::Comparison;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,4 +56,20 @@ impl ApiKey {
 pub struct PublishableKeyContext {
     pub key_id: ApiKeyId,
     pub sales_channel_ids: Vec<SalesChannelId>,
+}
+
+/// Filters of an api-key listing; every given filter must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiKeyFilter {
+    pub ids: Option<Vec<ApiKeyId>>,
+    /// Case-insensitive substring of the title or the redacted token.
+    pub q: Option<String>,
+    pub titles: Option<Vec<String>>,
+    /// Exact tokens. Secret keys are stored hashed, so only publishable keys match.
+    pub tokens: Option<Vec<String>>,
+    pub key_type: Option<ApiKeyType>,
+    pub created_at: Option<Comparison<DateTime<Utc>>>,
+    pub updated_at: Option<Comparison<DateTime<Utc>>>,
+    pub deleted_at: Option<Comparison<DateTime<Utc>>>,
+    pub revoked_at: Option<Comparison<DateTime<Utc>>>,
 }

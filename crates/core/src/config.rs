@@ -90,6 +90,11 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ),
     ("LOG_FORMAT", "pretty", "pretty or json"),
     (
+        "AUTO_SEED",
+        "true",
+        "embedded mode only: load the demo store into an empty SQLite database at start-up",
+    ),
+    (
         "MEDUSA_CONFIG",
         "medusa.toml",
         "optional TOML file with the same keys in lower case",
@@ -98,6 +103,8 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
 
 /// Settings whose environment value is a number.
 const NUMERIC_VARS: &[&str] = &["PORT", "DATABASE_POOL_SIZE", "JSON_BODY_LIMIT"];
+/// Settings whose environment value is a boolean.
+const BOOL_VARS: &[&str] = &["AUTO_SEED"];
 
 /// Which background work a process runs (Medusa's `WORKER_MODE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +205,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub job_poll_interval: HumanDuration,
     pub log_format: LogFormat,
+    pub auto_seed: bool,
 }
 
 /// The embedded defaults; serialised so figment can layer the file and environment on top.
@@ -215,6 +223,7 @@ struct Defaults {
     data_dir: &'static str,
     job_poll_interval: &'static str,
     log_format: LogFormat,
+    auto_seed: bool,
 }
 
 pub const DEFAULT_SECRET: &str = "supersecret";
@@ -234,6 +243,7 @@ impl Default for Defaults {
             data_dir: "data",
             job_poll_interval: "5s",
             log_format: LogFormat::Pretty,
+            auto_seed: true,
         }
     }
 }
@@ -292,7 +302,11 @@ impl Config {
             .map(|(k, v)| {
                 let value = match (NUMERIC_VARS.contains(&k.as_str()), v.trim().parse::<u64>()) {
                     (true, Ok(n)) => serde_json::Value::from(n),
-                    _ => serde_json::Value::String(v),
+                    _ => match (BOOL_VARS.contains(&k.as_str()), v.trim()) {
+                        (true, "true" | "1") => serde_json::Value::Bool(true),
+                        (true, "false" | "0") => serde_json::Value::Bool(false),
+                        _ => serde_json::Value::String(v),
+                    },
                 };
                 (k.to_ascii_lowercase(), value)
             })

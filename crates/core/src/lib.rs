@@ -12,6 +12,7 @@ pub mod id;
 pub mod money;
 pub mod registry;
 pub mod request;
+pub mod time;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{Error, ErrorType, Result};

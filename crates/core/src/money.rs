@@ -38,6 +38,9 @@ pub enum MoneyError {
 pub struct CurrencyCode([u8; 3]);
 
 impl CurrencyCode {
+    /// ISO 4217's "no currency".
+    pub const XXX: CurrencyCode = CurrencyCode(*b"xxx");
+
     /// Accepts three ASCII letters in any case and keeps them lower-case.
     pub fn parse(s: &str) -> Result<Self, MoneyError> {
         let b = s.as_bytes();

@@ -28,6 +28,29 @@ use secrecy::ExposeSecret;
 
 pub use sea_orm;
 
+/// Statements executed per database URL, counted by a sea-orm metric callback (an atomic
+/// increment). Tests use it to prove a route runs a bounded number of statements.
+static STATEMENTS: std::sync::OnceLock<
+    std::sync::Mutex<
+        std::collections::HashMap<String, std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    >,
+> = std::sync::OnceLock::new();
+
+/// The statement counter of the connections opened to `url`.
+pub fn statement_counter(url: &str) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+    let map = STATEMENTS.get_or_init(Default::default);
+    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(url.to_owned()).or_default().clone()
+}
+
+fn counted(mut conn: DatabaseConnection, url: &str) -> DatabaseConnection {
+    let counter = statement_counter(url);
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    conn
+}
+
 /// Opens the pool described by the configuration. For SQLite the file (and its directory) is
 /// created on first use.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
@@ -72,7 +95,10 @@ pub async fn connect_sqlite(url: &str, pool_size: u32) -> anyhow::Result<Databas
         .connect_with(opts)
         .await
         .context("cannot open the SQLite database")?;
-    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    Ok(counted(
+        SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+        url,
+    ))
 }
 
 /// PostgreSQL with the TLS mode and CA certificate from the configuration (both can also come
@@ -106,7 +132,10 @@ pub async fn connect_postgres(
         .connect_with(opts)
         .await
         .context("cannot connect to PostgreSQL (DATABASE_URL)")?;
-    Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+    Ok(counted(
+        SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+        url,
+    ))
 }
 
 /// A transaction that will write. On SQLite it takes the write lock at `BEGIN` so concurrent

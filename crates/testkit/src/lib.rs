@@ -90,6 +90,8 @@ impl TestAppBuilder {
             ("WORKER_MODE".to_owned(), "server".to_owned()),
             ("DATABASE_POOL_SIZE".to_owned(), "5".to_owned()),
             ("MEDUSA_CONFIG".to_owned(), String::new()),
+            // Tests start from an empty database and seed what they need.
+            ("AUTO_SEED".to_owned(), "false".to_owned()),
         ];
         for (k, v) in self.env {
             env.retain(|(ek, _)| *ek != k);
@@ -132,6 +134,19 @@ impl TestAppBuilder {
 }
 
 impl TestApp {
+    /// Loads the demo store (as `cargo xtask seed` does) and returns the publishable key.
+    pub async fn seed(&self) -> String {
+        medusa_api::seed::seed(&self.state.registry)
+            .await
+            .unwrap()
+            .publishable_key
+    }
+
+    /// SQL statements run so far against this test's database (all connections).
+    pub fn statements(&self) -> u64 {
+        medusa_db::statement_counter(&self._db.url).load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
     }
@@ -176,6 +191,26 @@ impl TestApp {
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }
+}
+
+/// A recorded response of a real Medusa 2.21.2 (`../shared/medusa-golden/<name>`).
+pub fn golden(name: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/../../../shared/medusa-golden/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The keys of a JSON object, sorted.
+pub fn keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    k.sort();
+    k
 }
 
 /// JSON body of a response, with the status.

@@ -1,8 +1,11 @@
 //! The `/admin` guard, applied to the whole scope (OWASP API5): a request without valid
 //! credentials gets Medusa's middleware answer, 401 `{"message": "Unauthorized"}`.
 //!
-//! Accepted credentials: `Authorization: Basic base64(sk_...:)` with a secret API key. User
-//! tokens (Bearer JWT) and session cookies arrive with the auth module.
+//! Accepted credentials, in Medusa's order (`authenticate("user", ["api-key", "session",
+//! "bearer"])`): `Authorization: Basic base64(sk_...:)` with a secret API key; the `connect.sid`
+//! session cookie of a user; `Authorization: Bearer <jwt>` of a user. A user's credentials must
+//! name an actor (`actor_type` "user", non-empty `actor_id`): a registration token or a customer's
+//! token is refused.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,7 +14,7 @@ use actix_web::{HttpMessage, ResponseError};
 use base64::Engine;
 use medusa_api_key::ApiKeyService;
 
-use crate::auth::{ActorType, AuthContext};
+use crate::auth::{ActorType, AuthContext, Rule};
 use crate::error::ApiError;
 use crate::state::State;
 
@@ -47,31 +50,33 @@ fn basic_token(header: &str) -> Option<String> {
 }
 
 async fn authenticate(req: &ServiceRequest) -> Result<Option<AuthContext>, ApiError> {
-    let Some(header) = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(None);
-    };
-    let Some(token) = basic_token(header) else {
-        return Ok(None);
-    };
     let Some(state) = req.app_data::<State>() else {
         return Ok(None);
     };
-    let keys = state
-        .registry
-        .get::<dyn ApiKeyService>()
-        .map_err(|e| ApiError::Core(medusa_core::Error::internal(e)))?;
-    Ok(keys
-        .authenticate_secret(&token)
-        .await?
-        .map(|key| AuthContext {
-            actor_id: key.id.to_string(),
-            actor_type: ActorType::ApiKey,
-            auth_identity_id: String::new(),
-        }))
+    if let Some(token) = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic_token)
+    {
+        let keys = state
+            .registry
+            .get::<dyn ApiKeyService>()
+            .map_err(|e| ApiError::Core(medusa_core::Error::internal(e)))?;
+        if let Some(key) = keys.authenticate_secret(&token).await? {
+            return Ok(Some(AuthContext {
+                actor_id: key.id.to_string(),
+                actor_type: ActorType::ApiKey,
+                auth_identity_id: String::new(),
+            }));
+        }
+    }
+    Ok(
+        crate::auth::authenticate(state, req.headers(), Rule::ADMIN_USER)
+            .await?
+            .as_ref()
+            .and_then(AuthContext::from_claims),
+    )
 }
 
 #[cfg(test)]

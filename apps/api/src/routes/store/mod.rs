@@ -1,0 +1,30 @@
+//! `/store` routes. Paths registered here are relative to the scope.
+
+use actix_web::web;
+use utoipa::OpenApi;
+
+pub mod categories;
+pub mod collections;
+pub mod products;
+pub mod regions;
+pub mod variants;
+
+/// Registers every `/store` area (one line each).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    products::configure(cfg);
+    regions::configure(cfg);
+    variants::configure(cfg);
+    collections::configure(cfg);
+    categories::configure(cfg);
+}
+
+/// The OpenAPI documents of this scope's areas.
+pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        products::Api::openapi(),
+        regions::Api::openapi(),
+        variants::Api::openapi(),
+        collections::Api::openapi(),
+        categories::Api::openapi(),
+    ]
+}

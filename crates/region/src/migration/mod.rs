@@ -1,0 +1,14 @@
+//! This module's migrations, oldest first. Names start with the module name so they are unique
+//! across the workspace's migration table.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m0001_create_region;
+mod m0002_seed_countries;
+
+pub fn all() -> Vec<Box<dyn MigrationTrait>> {
+    vec![
+        Box::new(m0001_create_region::Migration),
+        Box::new(m0002_seed_countries::Migration),
+    ]
+}
