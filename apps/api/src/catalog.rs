@@ -41,6 +41,40 @@ pub static PRODUCT: Shape = Shape {
     ],
 };
 
+/// The pricing context of `region_id` (Medusa's message when it does not exist). Regions are
+/// read through the `CACHE_TTL` cache.
+pub async fn pricing_context(state: &State, region_id: &str) -> ApiResult<PricingContext> {
+    let not_found = || {
+        Error::invalid_data(format!(
+            "Region with id {region_id} not found when populating the pricing context"
+        ))
+    };
+    let region = match state.caches.regions.get(&region_id.to_owned()) {
+        Some(cached) => cached,
+        None => {
+            let id = medusa_core::id::RegionId::parse(region_id).map_err(|_| not_found())?;
+            let regions = state
+                .registry
+                .get::<dyn medusa_region::RegionService>()
+                .map_err(Error::internal)?;
+            let found = regions.retrieve(&id).await.ok();
+            state
+                .caches
+                .regions
+                .insert(region_id.to_owned(), found.clone());
+            found
+        }
+    }
+    .ok_or_else(not_found)?;
+    Ok(PricingContext {
+        currency_code: region.currency_code.clone(),
+        region_id: Some(region.id.to_string()),
+        customer_group_ids: Vec::new(),
+        quantity: None,
+        now: state.clock.now(),
+    })
+}
+
 /// What a rendering computes besides the stored columns.
 #[derive(Default)]
 pub struct RenderOptions {

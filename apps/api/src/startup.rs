@@ -76,6 +76,7 @@ impl Application {
             registry,
             redis,
             clock,
+            caches: crate::state::Caches::new(config.cache_ttl.0),
         });
 
         let shutdown = CancellationToken::new();

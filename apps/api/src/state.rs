@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
+use medusa_api_key::PublishableKeyContext;
 use medusa_core::Clock;
+use medusa_core::cache::TtlCache;
 use medusa_core::config::Config;
 use medusa_core::registry::Registry;
 use sea_orm::DatabaseConnection;
@@ -14,6 +16,24 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub redis: Option<Redis>,
     pub clock: Arc<dyn Clock>,
+    pub caches: Caches,
+}
+
+/// Short-lived lookups on the hot path (`CACHE_TTL`); see `medusa_core::cache`.
+pub struct Caches {
+    /// Publishable token -> its context (`None`: unknown or revoked).
+    pub publishable_keys: TtlCache<String, Option<PublishableKeyContext>>,
+    /// Region id -> region (`None`: unknown).
+    pub regions: TtlCache<String, Option<medusa_region::Region>>,
+}
+
+impl Caches {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Caches {
+            publishable_keys: TtlCache::new(ttl, 10_000),
+            regions: TtlCache::new(ttl, 1_000),
+        }
+    }
 }
 
 pub type State = actix_web::web::Data<AppState>;

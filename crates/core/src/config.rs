@@ -90,6 +90,11 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     ),
     ("LOG_FORMAT", "pretty", "pretty or json"),
     (
+        "CACHE_TTL",
+        "5s",
+        "how long an api process may reuse a publishable key or region it looked up (0s disables)",
+    ),
+    (
         "AUTO_SEED",
         "true",
         "embedded mode only: load the demo store into an empty SQLite database at start-up",
@@ -206,6 +211,7 @@ pub struct Config {
     pub job_poll_interval: HumanDuration,
     pub log_format: LogFormat,
     pub auto_seed: bool,
+    pub cache_ttl: HumanDuration,
 }
 
 /// The embedded defaults; serialised so figment can layer the file and environment on top.
@@ -224,6 +230,7 @@ struct Defaults {
     job_poll_interval: &'static str,
     log_format: LogFormat,
     auto_seed: bool,
+    cache_ttl: &'static str,
 }
 
 pub const DEFAULT_SECRET: &str = "supersecret";
@@ -244,6 +251,7 @@ impl Default for Defaults {
             job_poll_interval: "5s",
             log_format: LogFormat::Pretty,
             auto_seed: true,
+            cache_ttl: "5s",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Nothing in here knows about HTTP frameworks or a particular database: the api app maps
 //! [`error::Error`] to HTTP in one place, and `medusa-db` owns connections.
 
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -113,7 +113,6 @@ pub async fn list_products<C: ConnectionTrait>(
     page: &Page,
 ) -> Result<(Vec<product::Model>, u64), DbErr> {
     use product::Column as C;
-    let count = filtered(f).count(db).await?;
     let mut q = filtered(f);
     let (col, desc) = match page.order.as_ref().map(|(c, d)| (c.as_str(), *d)) {
         Some(("title", d)) => (C::Title, d),
@@ -126,6 +125,12 @@ pub async fn list_products<C: ConnectionTrait>(
     let dir = if desc { Order::Desc } else { Order::Asc };
     q = q.order_by(col, dir.clone()).order_by(C::Id, dir);
     let rows = q.limit(page.limit).offset(page.offset).all(db).await?;
+    // A short page tells the total without a COUNT (the common storefront case).
+    let count = if (rows.len() as u64) < page.limit && (!rows.is_empty() || page.offset == 0) {
+        page.offset + rows.len() as u64
+    } else {
+        filtered(f).count(db).await?
+    };
     Ok((rows, count))
 }
 

@@ -72,6 +72,16 @@ pub trait ProductService: Send + Sync {
         page: Option<&Page>,
     ) -> Result<(Vec<Category>, u64)>;
     async fn create_category(&self, input: NewCategory) -> Result<Category>;
+    async fn update_collection(
+        &self,
+        id: &str,
+        title: Option<String>,
+        handle: Option<String>,
+        metadata: Option<Option<serde_json::Value>>,
+    ) -> Result<Collection>;
+    async fn delete_collection(&self, id: &str) -> Result<()>;
+    async fn update_category(&self, id: &str, input: NewCategory) -> Result<Category>;
+    async fn delete_category(&self, id: &str) -> Result<()>;
     /// Product ids per category (for `fields=*products` on categories).
     async fn products_of_categories(
         &self,
@@ -918,6 +928,141 @@ impl ProductService for DbProductService {
                 _ => ProductError::Database(e),
             })?;
         Ok(category_of(row))
+    }
+
+    async fn update_collection(
+        &self,
+        id: &str,
+        title: Option<String>,
+        handle: Option<String>,
+        metadata: Option<Option<serde_json::Value>>,
+    ) -> Result<Collection> {
+        let Some(row) = repo::collections_by_id(&self.db, &[id.to_owned()])
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Err(ProductError::CollectionNotFound(id.to_owned()));
+        };
+        let mut am: collection::ActiveModel = row.into();
+        if let Some(t) = title {
+            am.title = Set(t);
+        }
+        if let Some(h) = handle {
+            am.handle = Set(h);
+        }
+        if let Some(m) = metadata {
+            am.metadata = Set(m);
+        }
+        am.updated_at = Set(self.clock.now());
+        let updated = collection::Entity::update(am)
+            .exec(&self.db)
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ProductError::Invalid(
+                    "Product collection with this handle already exists.".into(),
+                ),
+                _ => ProductError::Database(e),
+            })?;
+        Ok(collection_of(updated))
+    }
+
+    async fn delete_collection(&self, id: &str) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let r = collection::Entity::update_many()
+            .col_expr(
+                collection::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(collection::Column::Id.eq(id))
+            .filter(collection::Column::DeletedAt.is_null())
+            .exec(&tx)
+            .await?;
+        if r.rows_affected == 0 {
+            return Err(ProductError::CollectionNotFound(id.to_owned()));
+        }
+        // Products of a deleted collection are kept, without a collection (as Medusa).
+        product::Entity::update_many()
+            .col_expr(
+                product::Column::CollectionId,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
+            .filter(product::Column::CollectionId.eq(id))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_category(&self, id: &str, input: NewCategory) -> Result<Category> {
+        let Some(row) = repo::categories(&self.db, Some(&[id.to_owned()]), None, None, false, None)
+            .await?
+            .0
+            .into_iter()
+            .next()
+        else {
+            return Err(ProductError::CategoryNotFound(id.to_owned()));
+        };
+        let mut am: category::ActiveModel = row.into();
+        if !input.name.is_empty() {
+            am.name = Set(input.name);
+        }
+        if let Some(d) = input.description {
+            am.description = Set(d);
+        }
+        if let Some(h) = input.handle {
+            am.handle = Set(h);
+        }
+        am.is_active = Set(input.is_active);
+        am.is_internal = Set(input.is_internal);
+        if let Some(r) = input.rank {
+            am.rank = Set(r);
+        }
+        if let Some(m) = input.metadata {
+            am.metadata = Set(Some(m));
+        }
+        am.updated_at = Set(self.clock.now());
+        let updated = category::Entity::update(am).exec(&self.db).await?;
+        Ok(category_of(updated))
+    }
+
+    async fn delete_category(&self, id: &str) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let children = repo::categories(
+            &self.db,
+            None,
+            None,
+            Some(&[Some(id.to_owned())]),
+            false,
+            None,
+        )
+        .await?
+        .1;
+        if children > 0 {
+            return Err(ProductError::Invalid(format!(
+                "Deleting ProductCategory ({id}) with category children is not allowed"
+            )));
+        }
+        let now = self.clock.now();
+        let r = category::Entity::update_many()
+            .col_expr(
+                category::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(category::Column::Id.eq(id))
+            .filter(category::Column::DeletedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        if r.rows_affected == 0 {
+            return Err(ProductError::CategoryNotFound(id.to_owned()));
+        }
+        category_product::Entity::delete_many()
+            .filter(category_product::Column::ProductCategoryId.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     async fn products_of_categories(

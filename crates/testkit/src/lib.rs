@@ -92,6 +92,8 @@ impl TestAppBuilder {
             ("MEDUSA_CONFIG".to_owned(), String::new()),
             // Tests start from an empty database and seed what they need.
             ("AUTO_SEED".to_owned(), "false".to_owned()),
+            // Tests see every change at once; the cache has its own test.
+            ("CACHE_TTL".to_owned(), "0s".to_owned()),
         ];
         for (k, v) in self.env {
             env.retain(|(ek, _)| *ek != k);

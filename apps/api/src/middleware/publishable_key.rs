@@ -45,7 +45,16 @@ async fn resolve(req: &ServiceRequest) -> Result<medusa_api_key::PublishableKeyC
         .registry
         .get::<dyn ApiKeyService>()
         .map_err(|e| ApiError::Core(Error::internal(e)))?;
-    keys.resolve_publishable(token)
-        .await?
-        .ok_or_else(|| ApiError::Core(Error::not_allowed(INVALID)))
+    let ctx = match state.caches.publishable_keys.get(&token.to_owned()) {
+        Some(cached) => cached,
+        None => {
+            let fresh = keys.resolve_publishable(token).await?;
+            state
+                .caches
+                .publishable_keys
+                .insert(token.to_owned(), fresh.clone());
+            fresh
+        }
+    };
+    ctx.ok_or_else(|| ApiError::Core(Error::not_allowed(INVALID)))
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin_api_keys;
+mod admin_catalog;
 mod admin_guard;
 mod admin_regions;
 mod auth;

@@ -270,3 +270,72 @@ both_backends!(
         assert!(counts[2] <= 25, "{counts:?}");
     }
 );
+
+both_backends!(
+    async fn categories_and_collections_match_medusa(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let key = app.seed().await;
+        let (s, body) = get(&app, &key, "/store/product-categories").await;
+        assert_eq!(s, 200, "{body}");
+        let gold = golden("08-list-categories.json")["response"]["body"].clone();
+        assert_eq!(keys(&body), keys(&gold));
+        assert_eq!(body["count"], 4);
+        assert_eq!(
+            keys(&body["product_categories"][0]),
+            keys(&gold["product_categories"][0])
+        );
+
+        // The storefront's category query: children, products and two levels of parents.
+        let fields =
+            "*category_children, *products, *parent_category, *parent_category.parent_category"
+                .replace('*', "%2A")
+                .replace(',', "%2C")
+                .replace(' ', "%20");
+        let (s, body) = get(
+            &app,
+            &key,
+            &format!("/store/product-categories?fields={fields}&limit=100"),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+        let merch = body["product_categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["handle"] == "merch")
+            .unwrap();
+        assert_eq!(merch["products"].as_array().unwrap().len(), 4);
+        assert!(merch["parent_category"].is_null());
+        assert!(merch["category_children"].is_array());
+
+        let (s, body) = get(&app, &key, "/store/collections?limit=100&offset=0").await;
+        assert_eq!(s, 200);
+        assert_eq!(body["count"], 2);
+        assert_eq!(
+            keys(&body["collections"][0]),
+            vec!["created_at", "handle", "id", "title", "updated_at"]
+        );
+        let (_, body) = get(
+            &app,
+            &key,
+            "/store/collections?handle=essentials&fields=%2Aproducts",
+        )
+        .await;
+        assert_eq!(
+            body["collections"][0]["products"].as_array().unwrap().len(),
+            4
+        );
+
+        let (_, v) = get(&app, &key, "/store/product-variants?limit=5").await;
+        assert_eq!(v["variants"].as_array().unwrap().len(), 5);
+        let vid = v["variants"][0]["id"].as_str().unwrap().to_owned();
+        let (s, one) = get(
+            &app,
+            &key,
+            &format!("/store/product-variants/{vid}?fields=%2Aimages"),
+        )
+        .await;
+        assert_eq!(s, 200, "{one}");
+        assert!(one["variant"]["images"].is_array());
+    }
+);

@@ -4,6 +4,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 pub mod api_keys;
+pub mod collections;
+pub mod price_lists;
 pub mod products;
 pub mod regions;
 pub mod sales_channels;
@@ -12,6 +14,8 @@ pub mod users;
 /// Registers every `/admin` area (one line each).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     products::configure(cfg);
+    collections::configure(cfg);
+    price_lists::configure(cfg);
     regions::configure(cfg);
     sales_channels::configure(cfg);
     api_keys::configure(cfg);
@@ -22,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         products::Api::openapi(),
+        collections::Api::openapi(),
+        price_lists::Api::openapi(),
         regions::Api::openapi(),
         sales_channels::Api::openapi(),
         api_keys::Api::openapi(),

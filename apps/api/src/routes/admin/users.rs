@@ -95,6 +95,7 @@ pub struct MeQuery {
 #[utoipa::path(
     get,
     path = "/admin/users/me",
+    operation_id = "GetAdminUsersMe",
     tag = "Admin",
     params(MeQuery),
     security(("jwt_token" = []), ("cookie_auth" = []), ("secret_key" = [])),

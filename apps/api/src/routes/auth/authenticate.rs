@@ -63,6 +63,7 @@ pub(crate) fn auth_service(state: &State) -> Result<std::sync::Arc<dyn AuthServi
 #[utoipa::path(
     post,
     path = "/auth/{actor_type}/{auth_provider}",
+    operation_id = "PostAuthActorTypeAuthProvider",
     tag = "Auth",
     params(
         ("actor_type" = String, Path, description = "`user` (admin) or `customer` (store)"),

@@ -39,6 +39,7 @@ pub struct ProvidersResponse {
 #[utoipa::path(
     get,
     path = "/auth/{actor_type}/providers",
+    operation_id = "GetAuthActorTypeProviders",
     tag = "Auth",
     params(("actor_type" = String, Path, description = "`user` or `customer`")),
     responses((status = 200, description = "`{providers}`", body = ProvidersResponse))

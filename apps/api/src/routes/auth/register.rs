@@ -22,6 +22,7 @@ pub struct Api;
 #[utoipa::path(
     post,
     path = "/auth/{actor_type}/{auth_provider}/register",
+    operation_id = "PostAuthActorTypeAuthProviderRegister",
     tag = "Auth",
     params(
         ("actor_type" = String, Path, description = "`user` or `customer`"),

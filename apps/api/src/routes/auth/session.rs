@@ -88,6 +88,7 @@ fn cookie(req: &HttpRequest, value: &str, expires: DateTime<Utc>) -> String {
 #[utoipa::path(
     post,
     path = "/auth/session",
+    operation_id = "PostAuthSession",
     tag = "Auth",
     security(("jwt_token" = [])),
     responses(
@@ -122,6 +123,7 @@ pub async fn create(req: HttpRequest, state: State) -> ApiResult<HttpResponse> {
 #[utoipa::path(
     delete,
     path = "/auth/session",
+    operation_id = "DeleteAuthSession",
     tag = "Auth",
     security(("cookie_auth" = [])),
     responses(

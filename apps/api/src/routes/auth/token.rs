@@ -32,6 +32,7 @@ const RULE: Rule = Rule {
 #[utoipa::path(
     post,
     path = "/auth/token/refresh",
+    operation_id = "PostAuthTokenRefresh",
     tag = "Auth",
     security(("jwt_token" = []), ("cookie_auth" = [])),
     responses(

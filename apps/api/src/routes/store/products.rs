@@ -8,9 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use medusa_api_key::PublishableKeyContext;
 use medusa_core::Error;
 use medusa_core::fields::FieldSpec;
-use medusa_core::id::{RegionId, SalesChannelId};
+use medusa_core::id::SalesChannelId;
 use medusa_core::request::{Comparison, ListConfig, one_or_many, parse_list_query, parse_query};
-use medusa_pricing::PricingContext;
 use medusa_product::{Page, ProductFilter, ProductService, ProductStatus};
 use serde::Deserialize;
 use serde_json::Value;
@@ -158,26 +157,7 @@ async fn context(
         None => key.sales_channel_ids.clone(),
     };
     let pricing = match region_id {
-        Some(rid) => {
-            let not_found = || {
-                Error::invalid_data(format!(
-                    "Region with id {rid} not found when populating the pricing context"
-                ))
-            };
-            let id = RegionId::parse(rid).map_err(|_| not_found())?;
-            let regions = state
-                .registry
-                .get::<dyn medusa_region::RegionService>()
-                .map_err(Error::internal)?;
-            let region = regions.retrieve(&id).await.map_err(|_| not_found())?;
-            Some(PricingContext {
-                currency_code: region.currency_code.clone(),
-                region_id: Some(region.id.to_string()),
-                customer_group_ids: Vec::new(),
-                quantity: None,
-                now: state.clock.now(),
-            })
-        }
+        Some(rid) => Some(crate::catalog::pricing_context(state, rid).await?),
         None if wants_prices => {
             return Err(Error::invalid_data(
                 "Missing required pricing context to calculate prices - region_id",

@@ -5,9 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use medusa_api_key::PublishableKeyContext;
 use medusa_core::Error;
 use medusa_core::fields::FieldSpec;
-use medusa_core::id::RegionId;
 use medusa_core::request::{ListConfig, one_or_many, parse_list_query, parse_query};
-use medusa_pricing::{PricingContext, PricingService};
+use medusa_pricing::PricingService;
 use medusa_product::{Page, ProductService, Variant};
 use serde::Deserialize;
 use serde_json::Value;
@@ -98,26 +97,7 @@ async fn render(
     let prices = match region_id {
         Some(rid) => {
             spec.star.insert("calculated_price".into());
-            let err = || {
-                Error::invalid_data(format!(
-                    "Region with id {rid} not found when populating the pricing context"
-                ))
-            };
-            let id = RegionId::parse(rid).map_err(|_| err())?;
-            let region = state
-                .registry
-                .get::<dyn medusa_region::RegionService>()
-                .map_err(Error::internal)?
-                .retrieve(&id)
-                .await
-                .map_err(|_| err())?;
-            let ctx = PricingContext {
-                currency_code: region.currency_code.clone(),
-                region_id: Some(region.id.to_string()),
-                customer_group_ids: Vec::new(),
-                quantity: None,
-                now: state.clock.now(),
-            };
+            let ctx = crate::catalog::pricing_context(state, rid).await?;
             state
                 .registry
                 .get::<dyn PricingService>()
