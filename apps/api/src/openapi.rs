@@ -65,7 +65,47 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     {
         doc.merge(part);
     }
+    unique_operation_ids(&mut doc);
     doc
+}
+
+/// OpenAPI wants operation ids unique; handlers in different areas share names (`list`,
+/// `retrieve`), so each id is derived from its method and path
+/// (`get /store/products/{id}` -> `getStoreProductsId`) unless a route set a Medusa-style one.
+fn unique_operation_ids(doc: &mut utoipa::openapi::OpenApi) {
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let words: String = path
+            .split(['/', '-', '_', '{', '}'])
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (method, op) in [
+            ("get", item.get.as_mut()),
+            ("post", item.post.as_mut()),
+            ("put", item.put.as_mut()),
+            ("patch", item.patch.as_mut()),
+            ("delete", item.delete.as_mut()),
+        ] {
+            let Some(op) = op else { continue };
+            let generated = format!("{method}{words}");
+            let keep = op
+                .operation_id
+                .as_ref()
+                .is_some_and(|id| id.chars().any(|c| c.is_ascii_uppercase()) && !seen.contains(id));
+            if !keep {
+                op.operation_id = Some(generated);
+            }
+            if let Some(id) = &op.operation_id {
+                seen.insert(id.clone());
+            }
+        }
+    }
 }
 
 /// The document as pretty JSON with a trailing newline (the committed form).

@@ -56,7 +56,7 @@ impl DbPricingService {
 
 /// Stored codes were validated on the way in; `xxx` (ISO's "no currency") is the fallback.
 fn currency(code: &str) -> CurrencyCode {
-    CurrencyCode::parse(code).unwrap_or_else(|_| CurrencyCode::XXX)
+    CurrencyCode::parse(code).unwrap_or(CurrencyCode::XXX)
 }
 
 async fn insert_price<C: ConnectionTrait>(

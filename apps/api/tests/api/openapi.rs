@@ -21,3 +21,20 @@ async fn the_server_serves_its_spec_and_docs_page() {
     assert_eq!(docs.status().as_u16(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
 }
+
+#[test]
+fn operation_ids_are_unique() {
+    let spec: serde_json::Value = serde_json::from_str(&medusa_api::openapi::spec_json()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                assert!(
+                    seen.insert(id.to_owned()),
+                    "duplicate operationId {id} ({method} {path})"
+                );
+            }
+        }
+    }
+    assert!(seen.len() > 30);
+}

@@ -138,3 +138,37 @@ both_backends!(
         assert_eq!(got, want);
     }
 );
+
+both_backends!(
+    async fn revocation_reaches_a_caching_process_within_the_ttl(backend: Backend) {
+        let app = medusa_testkit::spawn_app_builder(backend)
+            .env("CACHE_TTL", "1s")
+            .spawn()
+            .await;
+        let token = app.publishable_key(&[SalesChannelId::new()]).await;
+        let probe = || async {
+            app.client
+                .get(app.url("/store/no-such-route"))
+                .header("x-publishable-api-key", &token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        assert_eq!(probe().await, 404, "valid key passes the guard");
+        let keys = app
+            .state
+            .registry
+            .get::<dyn medusa_api_key::ApiKeyService>()
+            .unwrap();
+        let ctx = keys.resolve_publishable(&token).await.unwrap().unwrap();
+        keys.revoke(&ctx.key_id, "test").await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert_eq!(
+            probe().await,
+            400,
+            "revoked key refused once the cache entry expired"
+        );
+    }
+);
