@@ -75,6 +75,67 @@ pub async fn pricing_context(state: &State, region_id: &str) -> ApiResult<Pricin
     })
 }
 
+/// Serves a catalog response from the cache while the catalog (and, when `inventory` is set,
+/// stock) is unchanged, else builds it with `build` and caches it. The change counters are read
+/// before building, so a response built during a change is tagged with the older counters and
+/// is rebuilt by the next request. `key` must hold everything the response depends on.
+pub async fn cached<F, Fut>(
+    state: &State,
+    key: String,
+    inventory: bool,
+    build: F,
+) -> ApiResult<actix_web::HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Value>>,
+{
+    let json = |bytes: actix_web::web::Bytes| {
+        actix_web::HttpResponse::Ok()
+            .content_type("application/json; charset=utf-8")
+            .body(bytes)
+    };
+    if state.config.cache_ttl.0.is_zero() {
+        let v = build().await?;
+        return Ok(json(
+            serde_json::to_vec(&v).map_err(Error::internal)?.into(),
+        ));
+    }
+    let scopes: &[&str] = if inventory {
+        &[medusa_db::versions::CATALOG, medusa_db::versions::INVENTORY]
+    } else {
+        &[medusa_db::versions::CATALOG]
+    };
+    let versions = medusa_db::versions::read(&state.db, scopes).await?;
+    if let Some((at, bytes)) = state.caches.responses.get(&key)
+        && at == versions
+    {
+        return Ok(json(bytes));
+    }
+    let v = build().await?;
+    let bytes: actix_web::web::Bytes = serde_json::to_vec(&v).map_err(Error::internal)?.into();
+    state
+        .caches
+        .responses
+        .insert(key, (versions, bytes.clone()));
+    Ok(json(bytes))
+}
+
+/// A variant's `options`: each value with its `option`, as Medusa nests them.
+pub fn variant_options_json(values: Option<&Vec<medusa_product::VariantOptionValue>>) -> Value {
+    Value::Array(
+        values
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|vo| {
+                let mut ov = serde_json::to_value(&vo.value).unwrap_or(Value::Null);
+                ov["option"] = serde_json::to_value(&vo.option).unwrap_or(Value::Null);
+                ov
+            })
+            .collect(),
+    )
+}
+
 /// What a rendering computes besides the stored columns.
 #[derive(Default)]
 pub struct RenderOptions {
@@ -199,20 +260,7 @@ pub async fn render(
                 .map(|variant| {
                     let mut vj = serde_json::to_value(variant).unwrap_or(Value::Null);
                     if w.variant_options {
-                        let opts: Vec<Value> = rel
-                            .variant_options
-                            .get(&variant.id)
-                            .map(Vec::as_slice)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|vo| {
-                                let mut ov = serde_json::to_value(&vo.value).unwrap_or(Value::Null);
-                                ov["option"] =
-                                    serde_json::to_value(&vo.option).unwrap_or(Value::Null);
-                                ov
-                            })
-                            .collect();
-                        vj["options"] = Value::Array(opts);
+                        vj["options"] = variant_options_json(rel.variant_options.get(&variant.id));
                     }
                     if w.variant_images {
                         vj["images"] = serde_json::to_value(

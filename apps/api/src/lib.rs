@@ -23,6 +23,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 /// Every module, in registration (and migration) order. Adding a module is one line here.
 pub fn modules() -> Vec<Box<dyn Module>> {
     vec![
+        Box::new(medusa_db::versions::VersionsModule),
         Box::new(medusa_api_key::ApiKeyModule),
         Box::new(medusa_product::ProductModule),
         Box::new(medusa_pricing::PricingModule),

@@ -12,7 +12,10 @@
 //!   never read-then-write. See [`expect_one_row`].
 //! * **Amounts** are `BIGINT` minor units (see `medusa_core::money`): exact on both backends.
 
+pub mod filter;
+pub mod schema;
 pub mod testing;
+pub mod versions;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -277,12 +277,14 @@ impl DbInventoryService {
         rows: Vec<reservation::Model>,
     ) -> Result<Vec<Reservation>, InventoryError> {
         if rows.is_empty() {
+            medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
             tx.commit().await?;
             return Ok(Vec::new());
         }
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         repo::delete_reservations(&tx, &ids).await?;
         release_levels(&tx, &rows, self.now()).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(to_reservation).collect())
     }
@@ -361,6 +363,7 @@ impl InventoryService for DbInventoryService {
             return Err(InventoryError::ItemHasReservations(id.clone()));
         }
         repo::delete_variant_links_of_item(&tx, id.as_str()).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -387,6 +390,7 @@ impl InventoryService for DbInventoryService {
             updated_at: now,
         };
         repo::upsert_variant_link(&self.db, row.clone()).await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::INVENTORY).await?;
         Ok(to_link(row))
     }
 
@@ -396,6 +400,7 @@ impl InventoryService for DbInventoryService {
         item_id: &InventoryItemId,
     ) -> Result<(), InventoryError> {
         repo::delete_variant_link(&self.db, variant_id, item_id.as_str()).await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::INVENTORY).await?;
         Ok(())
     }
 
@@ -476,6 +481,7 @@ impl InventoryService for DbInventoryService {
                 item: item_id.clone(),
                 location: location_id.to_owned(),
             })?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(to_level(row))
     }
@@ -497,6 +503,7 @@ impl InventoryService for DbInventoryService {
         let row = repo::find_level(&tx, item_id.as_str(), location_id)
             .await?
             .ok_or_else(not_found)?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(to_level(row))
     }
@@ -533,6 +540,7 @@ impl InventoryService for DbInventoryService {
     ) -> Result<(), InventoryError> {
         let tx = begin_write(&self.db).await?;
         if repo::delete_level_if_unreserved(&tx, item_id.as_str(), location_id).await? {
+            medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -609,6 +617,7 @@ impl InventoryService for DbInventoryService {
             })
             .collect();
         repo::insert_reservations(&tx, rows.clone()).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(to_reservation).collect())
     }
@@ -724,6 +733,7 @@ impl InventoryService for DbInventoryService {
                 });
             }
         }
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(())
     }

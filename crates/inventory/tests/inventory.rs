@@ -37,7 +37,10 @@ struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        InventoryModule.migrations()
+        // The module bumps the shared change counters (medusa_db::versions) in its writes.
+        let mut all = medusa_db::versions::VersionsModule.migrations();
+        all.extend(InventoryModule.migrations());
+        all
     }
 }
 

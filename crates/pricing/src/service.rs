@@ -200,6 +200,7 @@ impl PricingService for DbPricingService {
         for p in &prices {
             insert_price(&tx, &set, None, p, now).await?;
         }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(set)
     }
@@ -381,6 +382,7 @@ impl PricingService for DbPricingService {
             let set = ensure_price_set(&tx, variant_id, now).await?;
             insert_price(&tx, &set, Some(&id), price, now).await?;
         }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(to_list(row, &rule_rows))
     }
@@ -432,6 +434,7 @@ impl PricingService for DbPricingService {
                 .await?;
             }
         }
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(())
     }
 }

@@ -3,28 +3,19 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+
+use medusa_db::filter::contains_pattern;
 
 use crate::entity::{
     category, category_product, collection, image, option, option_value, product, product_tag,
     product_type, sales_channel, tag, variant, variant_image, variant_option,
 };
 use crate::model::{Page, ProductFilter};
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    for c in s.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    format!("%{out}%")
-}
 
 fn link_subquery(
     table: &str,
@@ -91,10 +82,8 @@ fn filtered(f: &ProductFilter) -> sea_orm::Select<product::Entity> {
         )));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = escape_like(text);
         let like = |col: product::Column| {
-            Expr::expr(Func::lower(Expr::col(col)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+            Expr::expr(Func::lower(Expr::col(col))).like(contains_pattern(text))
         };
         q = q.filter(
             sea_orm::Condition::any()

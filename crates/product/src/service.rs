@@ -648,6 +648,7 @@ impl ProductService for DbProductService {
         let now = self.clock.now();
         let tx = medusa_db::begin_write(&self.db).await?;
         let (row, variants) = insert_product_graph(&tx, &input, now).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok((
             product_of(row),
@@ -779,6 +780,7 @@ impl ProductService for DbProductService {
             .into_iter()
             .next()
             .ok_or_else(|| ProductError::NotFound(id.to_owned()))?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(product_of(updated))
     }
@@ -809,6 +811,7 @@ impl ProductService for DbProductService {
             .filter(variant::Column::DeletedAt.is_null())
             .exec(&tx)
             .await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(variants.into_iter().map(|v| v.id).collect())
     }
@@ -852,6 +855,7 @@ impl ProductService for DbProductService {
                 ),
                 _ => ProductError::Database(e),
             })?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(collection_of(row))
     }
 
@@ -927,6 +931,7 @@ impl ProductService for DbProductService {
                 ),
                 _ => ProductError::Database(e),
             })?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(category_of(row))
     }
 
@@ -964,6 +969,7 @@ impl ProductService for DbProductService {
                 ),
                 _ => ProductError::Database(e),
             })?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(collection_of(updated))
     }
 
@@ -992,6 +998,7 @@ impl ProductService for DbProductService {
             .filter(product::Column::CollectionId.eq(id))
             .exec(&tx)
             .await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1025,6 +1032,7 @@ impl ProductService for DbProductService {
         }
         am.updated_at = Set(self.clock.now());
         let updated = category::Entity::update(am).exec(&self.db).await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(category_of(updated))
     }
 
@@ -1062,6 +1070,7 @@ impl ProductService for DbProductService {
             .filter(category_product::Column::ProductCategoryId.eq(id))
             .exec(&self.db)
             .await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(())
     }
 
@@ -1102,6 +1111,7 @@ impl ProductService for DbProductService {
         tag::Entity::insert(tag::ActiveModel::from(row.clone()))
             .exec_without_returning(&self.db)
             .await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(tag_of(row))
     }
 
@@ -1121,6 +1131,7 @@ impl ProductService for DbProductService {
         product_type::Entity::insert(product_type::ActiveModel::from(row.clone()))
             .exec_without_returning(&self.db)
             .await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
         Ok(type_of(row))
     }
 }

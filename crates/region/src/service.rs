@@ -297,6 +297,7 @@ impl RegionService for DbRegionService {
         assign_countries(&tx, id.as_str(), &countries, now).await?;
         repo::set_providers(&tx, id.as_str(), &providers, now).await?;
         let details = Self::one(&tx, &id).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(details)
     }
@@ -340,6 +341,7 @@ impl RegionService for DbRegionService {
             return Err(RegionError::NotFound(id.clone()));
         }
         let details = Self::one(&tx, id).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(details)
     }
@@ -353,6 +355,7 @@ impl RegionService for DbRegionService {
             repo::unassign_countries(&tx, id.as_str(), now).await?;
             repo::set_providers(&tx, id.as_str(), &[], now).await?;
         }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(())
     }

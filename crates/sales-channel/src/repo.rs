@@ -1,8 +1,9 @@
 //! The only file that queries this module's tables.
 
 use chrono::{DateTime, Utc};
-use medusa_core::request::{Comparison, Direction, ListParams};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use medusa_core::request::{Direction, ListParams};
+use medusa_db::filter::{compare, contains_pattern};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -62,46 +63,6 @@ pub async fn find_many<C: ConnectionTrait>(
         .filter(sc::Column::DeletedAt.is_null())
         .all(db)
         .await
-}
-
-/// `%needle%` for LIKE, with the needle's own wildcards escaped.
-fn contains_pattern(needle: &str) -> LikeExpr {
-    let mut escaped = String::with_capacity(needle.len() + 2);
-    escaped.push('%');
-    for ch in needle.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(ch);
-    }
-    escaped.push('%');
-    LikeExpr::new(escaped).escape('\\')
-}
-
-fn compare<C: ColumnTrait>(
-    mut cond: Condition,
-    col: C,
-    cmp: &Comparison<DateTime<Utc>>,
-) -> Condition {
-    if let Some(v) = cmp.eq {
-        cond = cond.add(col.eq(v));
-    }
-    if let Some(v) = cmp.ne {
-        cond = cond.add(col.ne(v));
-    }
-    if let Some(v) = cmp.gt {
-        cond = cond.add(col.gt(v));
-    }
-    if let Some(v) = cmp.gte {
-        cond = cond.add(col.gte(v));
-    }
-    if let Some(v) = cmp.lt {
-        cond = cond.add(col.lt(v));
-    }
-    if let Some(v) = cmp.lte {
-        cond = cond.add(col.lte(v));
-    }
-    cond
 }
 
 fn condition(filter: &SalesChannelFilter) -> Condition {

@@ -187,6 +187,7 @@ impl StockLocationService for DbStockLocationService {
             repo::insert_address(&tx, a.clone()).await?;
         }
         repo::insert_location(&tx, row.clone()).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(to_location(row, address_row.map(to_address)))
     }
@@ -215,6 +216,7 @@ impl StockLocationService for DbStockLocationService {
             return Err(StockLocationError::NotFound(id.clone()));
         }
         repo::unlink_all_sales_channels(&tx, id.as_str()).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -226,6 +228,7 @@ impl StockLocationService for DbStockLocationService {
     ) -> Result<(), StockLocationError> {
         self.ensure_exists(id).await?;
         repo::link_sales_channels(&self.db, id.as_str(), &ids(channels), self.now()).await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::INVENTORY).await?;
         Ok(())
     }
 
@@ -236,6 +239,7 @@ impl StockLocationService for DbStockLocationService {
     ) -> Result<(), StockLocationError> {
         self.ensure_exists(id).await?;
         repo::unlink_sales_channels(&self.db, id.as_str(), &ids(channels)).await?;
+        medusa_db::versions::bump(&self.db, medusa_db::versions::INVENTORY).await?;
         Ok(())
     }
 

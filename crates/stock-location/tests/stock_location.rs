@@ -35,7 +35,10 @@ struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        StockLocationModule.migrations()
+        // The module bumps the shared change counters (medusa_db::versions) in its writes.
+        let mut all = medusa_db::versions::VersionsModule.migrations();
+        all.extend(StockLocationModule.migrations());
+        all
     }
 }
 

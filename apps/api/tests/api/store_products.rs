@@ -339,3 +339,70 @@ both_backends!(
         assert!(one["variant"]["images"].is_array());
     }
 );
+
+both_backends!(
+    async fn cached_listings_follow_every_change(backend: Backend) {
+        // A long TTL: only the change counters can make the cache serve fresh data.
+        let app = medusa_testkit::spawn_app_builder(backend)
+            .env("CACHE_TTL", "1h")
+            .spawn()
+            .await;
+        let key = app.seed().await;
+        let fields = "%2Bvariants.inventory_quantity";
+        let path = format!("/store/products?handle=medusa-t-shirt&fields={fields}");
+        let (_, first) = get(&app, &key, &path).await;
+        let before = app.statements();
+        let (_, again) = get(&app, &key, &path).await;
+        assert_eq!(first, again);
+        assert!(
+            app.statements() - before <= 2,
+            "a cache hit reads only the change counters"
+        );
+
+        // A catalog change made through the module is visible at once.
+        let catalog = app
+            .state
+            .registry
+            .get::<dyn medusa_product::ProductService>()
+            .unwrap();
+        let id = first["products"][0]["id"].as_str().unwrap().to_owned();
+        catalog
+            .update_product(
+                &id,
+                medusa_product::UpdateProduct {
+                    title: Some("Renamed".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let (_, after) = get(&app, &key, &path).await;
+        assert_eq!(after["products"][0]["title"], "Renamed");
+
+        // So is a stock change, for responses that show stock.
+        let inventory = app
+            .state
+            .registry
+            .get::<dyn medusa_inventory::InventoryService>()
+            .unwrap();
+        let variant = after["products"][0]["variants"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let link = inventory
+            .items_for_variants(&[variant])
+            .await
+            .unwrap()
+            .remove(0);
+        let levels = inventory
+            .list_levels(&link.inventory_item_id)
+            .await
+            .unwrap();
+        inventory
+            .set_level(&link.inventory_item_id, &levels[0].location_id, 3)
+            .await
+            .unwrap();
+        let (_, stock) = get(&app, &key, &path).await;
+        assert_eq!(stock["products"][0]["variants"][0]["inventory_quantity"], 3);
+    }
+);

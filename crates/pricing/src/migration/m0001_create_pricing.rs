@@ -1,47 +1,13 @@
 use sea_orm_migration::prelude::*;
 
+use medusa_db::schema::{entity, name as a, string as s, string_null as s_null};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "pricing_0001_create_pricing"
     }
-}
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-fn entity(name: &str, cols: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(a(name))
-        .col(ColumnDef::new(a("id")).string().not_null().primary_key());
-    for mut c in cols {
-        t.col(&mut c);
-    }
-    t.col(
-        ColumnDef::new(a("created_at"))
-            .timestamp_with_time_zone()
-            .not_null(),
-    )
-    .col(
-        ColumnDef::new(a("updated_at"))
-            .timestamp_with_time_zone()
-            .not_null(),
-    )
-    .col(
-        ColumnDef::new(a("deleted_at"))
-            .timestamp_with_time_zone()
-            .null(),
-    );
-    t.to_owned()
-}
-
-fn s(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().not_null().to_owned()
-}
-fn s_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().null().to_owned()
 }
 
 #[async_trait::async_trait]

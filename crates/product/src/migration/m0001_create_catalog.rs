@@ -1,91 +1,17 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use medusa_db::schema::{
+    boolean as b, double_null as f_null, entity, index, integer as i, json_null, link, name as a,
+    string as s, string_null as s_null, text_null as t_null,
+};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "product_0001_create_catalog"
     }
-}
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-/// A table with a text primary key `id`, the given columns and Medusa's timestamps.
-fn entity(name: &str, cols: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(a(name))
-        .col(ColumnDef::new(a("id")).string().not_null().primary_key());
-    for mut c in cols {
-        t.col(&mut c);
-    }
-    t.col(
-        ColumnDef::new(a("created_at"))
-            .timestamp_with_time_zone()
-            .not_null(),
-    )
-    .col(
-        ColumnDef::new(a("updated_at"))
-            .timestamp_with_time_zone()
-            .not_null(),
-    )
-    .col(
-        ColumnDef::new(a("deleted_at"))
-            .timestamp_with_time_zone()
-            .null(),
-    );
-    t.to_owned()
-}
-
-/// A two-column link table with a composite primary key.
-fn link(name: &str, left: &str, right: &str) -> TableCreateStatement {
-    Table::create()
-        .table(a(name))
-        .col(ColumnDef::new(a(left)).string().not_null())
-        .col(ColumnDef::new(a(right)).string().not_null())
-        .primary_key(Index::create().col(a(left)).col(a(right)))
-        .to_owned()
-}
-
-fn s(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().not_null().to_owned()
-}
-fn s_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).string().null().to_owned()
-}
-fn t_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).text().null().to_owned()
-}
-fn b(n: &str, default: bool) -> ColumnDef {
-    ColumnDef::new(a(n))
-        .boolean()
-        .not_null()
-        .default(default)
-        .to_owned()
-}
-fn f_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).double().null().to_owned()
-}
-fn json_null(n: &str) -> ColumnDef {
-    ColumnDef::new(a(n)).json_binary().null().to_owned()
-}
-fn i(n: &str, default: i32) -> ColumnDef {
-    ColumnDef::new(a(n))
-        .integer()
-        .not_null()
-        .default(default)
-        .to_owned()
-}
-
-fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(a(table));
-    for c in cols {
-        i.col(a(c));
-    }
-    i.to_owned()
 }
 
 #[async_trait::async_trait]

@@ -624,19 +624,7 @@ pub async fn variants(
             let mut j = serde_json::to_value(&v).unwrap_or(Value::Null);
             j["prices"] = serde_json::to_value(prices.get(&v.id).cloned().unwrap_or_default())
                 .unwrap_or(Value::Null);
-            j["options"] = Value::Array(
-                options
-                    .get(&v.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|vo| {
-                        let mut ov = serde_json::to_value(&vo.value).unwrap_or(Value::Null);
-                        ov["option"] = serde_json::to_value(&vo.option).unwrap_or(Value::Null);
-                        ov
-                    })
-                    .collect(),
-            );
+            j["options"] = crate::catalog::variant_options_json(options.get(&v.id));
             sel.project(&mut j, &crate::catalog::VARIANT);
             j
         })

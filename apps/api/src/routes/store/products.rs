@@ -17,7 +17,6 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::catalog::{RenderOptions, render};
 use crate::error::{ApiError, ApiResult};
-use crate::response;
 use crate::state::State;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -218,25 +217,23 @@ pub async fn list(
         spec.requests("variants.calculated_price"),
     )
     .await?;
-    let catalog = state
-        .registry
-        .get::<dyn ProductService>()
-        .map_err(Error::internal)?;
-    let page = Page {
-        limit: u64::from(params.limit),
-        offset: u64::from(params.offset),
-        order: params.order.as_ref().map(|o| {
-            (
-                o.field.clone(),
-                o.direction == medusa_core::request::Direction::Desc,
-            )
-        }),
-    };
-    let (products, count) = catalog
-        .list_products(&filter_for(&q, &ctx.channels), &page)
-        .await?;
-    let items = render(&state, products, spec, &ctx).await?;
-    Ok(response::list("products", items, count, &params))
+    let key = format!("{}?{}|{:?}", req.path(), req.query_string(), ctx.channels);
+    let inventory = spec.requests("variants.inventory_quantity");
+    crate::catalog::cached(&state, key, inventory, || async {
+        let catalog = state.registry.get::<dyn ProductService>().map_err(Error::internal)?;
+        let page = Page {
+            limit: u64::from(params.limit),
+            offset: u64::from(params.offset),
+            order: params
+                .order
+                .as_ref()
+                .map(|o| (o.field.clone(), o.direction == medusa_core::request::Direction::Desc)),
+        };
+        let (products, count) = catalog.list_products(&filter_for(&q, &ctx.channels), &page).await?;
+        let items = render(&state, products, spec, &ctx).await?;
+        Ok(serde_json::json!({"products": items, "count": count, "offset": params.offset, "limit": params.limit}))
+    })
+    .await
 }
 
 /// A published product of the key's sales channels.
@@ -269,27 +266,32 @@ pub async fn retrieve(
         spec.requests("variants.calculated_price"),
     )
     .await?;
-    let catalog = state
-        .registry
-        .get::<dyn ProductService>()
-        .map_err(Error::internal)?;
-    let filter = ProductFilter {
-        ids: Some(vec![id.clone()]),
-        statuses: Some(vec![ProductStatus::Published]),
-        sales_channel_ids: Some(ctx.channels.iter().map(|c| c.to_string()).collect()),
-        ..Default::default()
-    };
-    let page = Page {
-        limit: 1,
-        offset: 0,
-        order: None,
-    };
-    let (products, _) = catalog.list_products(&filter, &page).await?;
-    if products.is_empty() {
-        return Err(ApiError::from(Error::not_found(format!(
-            "Product with id: {id} was not found"
-        ))));
-    }
-    let mut items = render(&state, products, spec, &ctx).await?;
-    Ok(response::one("product", items.pop().unwrap_or(Value::Null)))
+    let key = format!("{}?{}|{:?}", req.path(), req.query_string(), ctx.channels);
+    let inventory = spec.requests("variants.inventory_quantity");
+    crate::catalog::cached(&state, key, inventory, || async {
+        let catalog = state
+            .registry
+            .get::<dyn ProductService>()
+            .map_err(Error::internal)?;
+        let filter = ProductFilter {
+            ids: Some(vec![id.clone()]),
+            statuses: Some(vec![ProductStatus::Published]),
+            sales_channel_ids: Some(ctx.channels.iter().map(|c| c.to_string()).collect()),
+            ..Default::default()
+        };
+        let page = Page {
+            limit: 1,
+            offset: 0,
+            order: None,
+        };
+        let (products, _) = catalog.list_products(&filter, &page).await?;
+        if products.is_empty() {
+            return Err(ApiError::from(Error::not_found(format!(
+                "Product with id: {id} was not found"
+            ))));
+        }
+        let mut items = render(&state, products, spec, &ctx).await?;
+        Ok(serde_json::json!({"product": items.pop().unwrap_or(Value::Null)}))
+    })
+    .await
 }

@@ -112,19 +112,7 @@ async fn render(
         .into_iter()
         .map(|v| {
             let mut j = serde_json::to_value(&v).unwrap_or(Value::Null);
-            j["options"] = Value::Array(
-                options
-                    .get(&v.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|vo| {
-                        let mut ov = serde_json::to_value(&vo.value).unwrap_or(Value::Null);
-                        ov["option"] = serde_json::to_value(&vo.option).unwrap_or(Value::Null);
-                        ov
-                    })
-                    .collect(),
-            );
+            j["options"] = crate::catalog::variant_options_json(options.get(&v.id));
             j["images"] = serde_json::to_value(images.get(&v.id).cloned().unwrap_or_default())
                 .unwrap_or(Value::Null);
             if region_id.is_some() {
