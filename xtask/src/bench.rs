@@ -18,6 +18,7 @@ pub struct BenchArgs {
 
 struct Row {
     backend: &'static str,
+    cache: &'static str,
     route: &'static str,
     rps: f64,
     p50: String,
@@ -165,50 +166,56 @@ pub async fn bench(root: &Path, args: BenchArgs) -> anyhow::Result<()> {
             }
         };
         let (key, region, product) = prepare(&url).await?;
-        let port = free_port()?;
-        let server = Server(
-            Command::new(&bin)
-                .env("DATABASE_URL", &url)
-                .env("MEDUSA_CONFIG", "")
-                .env("HOST", "127.0.0.1")
-                .env("PORT", port.to_string())
-                .env("WORKER_MODE", "server")
-                .env("AUTO_SEED", "false")
-                .env("RUST_LOG", "error")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()?,
-        );
-        wait_healthy(port).await?;
-        let base = format!("http://127.0.0.1:{port}");
-        for (route, path) in [
-            (
-                "GET /store/products?limit=20&region_id",
-                format!("/store/products?limit=20&region_id={region}"),
-            ),
-            (
-                "GET /store/products/:id?region_id",
-                format!("/store/products/{product}?region_id={region}"),
-            ),
-        ] {
-            // A short warm-up, then the measured run.
-            let warm = BenchArgs {
-                backends: vec![],
-                duration_secs: 2,
-                connections: args.connections,
-            };
-            wrk(&format!("{base}{path}"), &key, &warm)?;
-            let (rps, p50, p99, errors) = wrk(&format!("{base}{path}"), &key, &args)?;
-            rows.push(Row {
-                backend,
-                route,
-                rps,
-                p50,
-                p99,
-                errors,
-            });
+        // Each route with the response cache (the default) and without it (every request
+        // renders from the database), so neither figure hides the other.
+        for (cache, ttl) in [("cached", "5s"), ("uncached", "0s")] {
+            let port = free_port()?;
+            let server = Server(
+                Command::new(&bin)
+                    .env("DATABASE_URL", &url)
+                    .env("MEDUSA_CONFIG", "")
+                    .env("HOST", "127.0.0.1")
+                    .env("PORT", port.to_string())
+                    .env("WORKER_MODE", "server")
+                    .env("AUTO_SEED", "false")
+                    .env("CACHE_TTL", ttl)
+                    .env("RUST_LOG", "error")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()?,
+            );
+            wait_healthy(port).await?;
+            let base = format!("http://127.0.0.1:{port}");
+            for (route, path) in [
+                (
+                    "GET /store/products?limit=20&region_id",
+                    format!("/store/products?limit=20&region_id={region}"),
+                ),
+                (
+                    "GET /store/products/:id?region_id",
+                    format!("/store/products/{product}?region_id={region}"),
+                ),
+            ] {
+                // A short warm-up, then the measured run.
+                let warm = BenchArgs {
+                    backends: vec![],
+                    duration_secs: 2,
+                    connections: args.connections,
+                };
+                wrk(&format!("{base}{path}"), &key, &warm)?;
+                let (rps, p50, p99, errors) = wrk(&format!("{base}{path}"), &key, &args)?;
+                rows.push(Row {
+                    backend,
+                    cache,
+                    route,
+                    rps,
+                    p50,
+                    p99,
+                    errors,
+                });
+            }
+            drop(server);
         }
-        drop(server);
         if let Some(name) = pg_name {
             let admin = medusa_db::connect_postgres(
                 &format!("{}/postgres", medusa_db::testing::postgres_server_url()),
@@ -226,13 +233,13 @@ pub async fn bench(root: &Path, args: BenchArgs) -> anyhow::Result<()> {
     }
     println!();
     println!(
-        "{:<9} {:<42} {:>10} {:>10} {:>10}  non-2xx/errors",
-        "backend", "route", "req/s", "p50", "p99"
+        "{:<9} {:<9} {:<42} {:>10} {:>10} {:>10}  non-2xx/errors",
+        "backend", "cache", "route", "req/s", "p50", "p99"
     );
     for r in &rows {
         println!(
-            "{:<9} {:<42} {:>10.0} {:>10} {:>10}  {}",
-            r.backend, r.route, r.rps, r.p50, r.p99, r.errors
+            "{:<9} {:<9} {:<42} {:>10.0} {:>10} {:>10}  {}",
+            r.backend, r.cache, r.route, r.rps, r.p50, r.p99, r.errors
         );
     }
     println!(

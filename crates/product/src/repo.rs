@@ -489,3 +489,57 @@ pub async fn find_type_by_value<C: ConnectionTrait>(
         .one(db)
         .await
 }
+
+/// A page of tags (`tags = true`) or types, by value, with the total count.
+pub async fn labels<C: ConnectionTrait>(
+    db: &C,
+    tags: bool,
+    page: &Page,
+) -> Result<(Vec<crate::model::Label>, u64), DbErr> {
+    use crate::model::Label;
+    if tags {
+        let q = tag::Entity::find().filter(tag::Column::DeletedAt.is_null());
+        let count = q.clone().count(db).await?;
+        let rows = q
+            .order_by_asc(tag::Column::Value)
+            .limit(page.limit)
+            .offset(page.offset)
+            .all(db)
+            .await?;
+        Ok((
+            rows.into_iter()
+                .map(|t| Label {
+                    id: t.id,
+                    value: t.value,
+                    metadata: t.metadata,
+                    created_at: t.created_at,
+                    updated_at: t.updated_at,
+                    deleted_at: t.deleted_at,
+                })
+                .collect(),
+            count,
+        ))
+    } else {
+        let q = product_type::Entity::find().filter(product_type::Column::DeletedAt.is_null());
+        let count = q.clone().count(db).await?;
+        let rows = q
+            .order_by_asc(product_type::Column::Value)
+            .limit(page.limit)
+            .offset(page.offset)
+            .all(db)
+            .await?;
+        Ok((
+            rows.into_iter()
+                .map(|t| Label {
+                    id: t.id,
+                    value: t.value,
+                    metadata: t.metadata,
+                    created_at: t.created_at,
+                    updated_at: t.updated_at,
+                    deleted_at: t.deleted_at,
+                })
+                .collect(),
+            count,
+        ))
+    }
+}

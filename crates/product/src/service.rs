@@ -88,6 +88,8 @@ pub trait ProductService: Send + Sync {
         category_ids: &[String],
     ) -> Result<HashMap<String, Vec<String>>>;
     async fn products_by_id(&self, ids: &[String]) -> Result<Vec<Product>>;
+    /// A page of product tags (`tags`) or product types, ordered by value.
+    async fn list_labels(&self, tags: bool, page: &Page) -> Result<(Vec<Label>, u64)>;
     /// The tag with this value, created if missing.
     async fn upsert_tag(&self, value: &str) -> Result<Label>;
     /// The type with this value, created if missing.
@@ -1093,6 +1095,10 @@ impl ProductService for DbProductService {
             .into_iter()
             .map(product_of)
             .collect())
+    }
+
+    async fn list_labels(&self, tags: bool, page: &Page) -> Result<(Vec<Label>, u64)> {
+        Ok(repo::labels(&self.db, tags, page).await?)
     }
 
     async fn upsert_tag(&self, value: &str) -> Result<Label> {

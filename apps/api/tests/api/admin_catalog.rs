@@ -309,3 +309,30 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    async fn admin_tags_and_types(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let admin = Admin::new(&app).await;
+        let (s, t) = admin
+            .post("/admin/product-tags", json!({"value": "summer"}))
+            .await;
+        assert_eq!(s, 200, "{t}");
+        let (_, again) = admin
+            .post("/admin/product-tags", json!({"value": "summer"}))
+            .await;
+        assert_eq!(
+            again["product_tag"]["id"], t["product_tag"]["id"],
+            "an existing value is reused"
+        );
+        admin
+            .post("/admin/product-types", json!({"value": "apparel"}))
+            .await;
+        let (s, tags) = admin.get("/admin/product-tags?limit=1000&offset=0").await;
+        assert_eq!((s, tags["count"].clone()), (200, json!(1)));
+        let (_, types) = admin.get("/admin/product-types?limit=1000&offset=0").await;
+        assert_eq!(types["product_types"][0]["value"], "apparel");
+        let (s, _) = admin.get("/admin/product-tags?unknown=1").await;
+        assert_eq!(s, 400);
+    }
+);

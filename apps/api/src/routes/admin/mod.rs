@@ -5,6 +5,7 @@ use utoipa::OpenApi;
 
 pub mod api_keys;
 pub mod collections;
+pub mod labels;
 pub mod price_lists;
 pub mod products;
 pub mod regions;
@@ -15,6 +16,7 @@ pub mod users;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     products::configure(cfg);
     collections::configure(cfg);
+    labels::configure(cfg);
     price_lists::configure(cfg);
     regions::configure(cfg);
     sales_channels::configure(cfg);
@@ -27,6 +29,7 @@ pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         products::Api::openapi(),
         collections::Api::openapi(),
+        labels::Api::openapi(),
         price_lists::Api::openapi(),
         regions::Api::openapi(),
         sales_channels::Api::openapi(),
