@@ -78,7 +78,9 @@ pub async fn pricing_context(state: &State, region_id: &str) -> ApiResult<Pricin
 /// Serves a catalog response from the cache while the catalog (and, when `inventory` is set,
 /// stock) is unchanged, else builds it with `build` and caches it. The change counters are read
 /// before building, so a response built during a change is tagged with the older counters and
-/// is rebuilt by the next request. `key` must hold everything the response depends on.
+/// is rebuilt by the next request. `key` must hold everything the response depends on: today the
+/// path, query and sales channels; once prices depend on the customer (customer-group price
+/// lists, carts) their context must join the key.
 pub async fn cached<F, Fut>(
     state: &State,
     key: String,
