@@ -122,6 +122,24 @@ where
     Ok(json(bytes))
 }
 
+/// What Medusa does when a variant with `manage_inventory` is created: an inventory item with the
+/// variant's sku and title, linked to the variant (stock is then set per location).
+pub async fn create_variant_inventory(
+    inventory: &dyn medusa_inventory::InventoryService,
+    variant: &medusa_product::Variant,
+) -> Result<medusa_inventory::InventoryItemId, medusa_inventory::InventoryError> {
+    let item = inventory
+        .create_item(medusa_inventory::CreateInventoryItem {
+            sku: variant.sku.clone(),
+            title: Some(variant.title.clone()),
+            requires_shipping: Some(true),
+            ..Default::default()
+        })
+        .await?;
+    inventory.link_variant(&variant.id, &item.id, 1).await?;
+    Ok(item.id)
+}
+
 /// A variant's `options`: each value with its `option`, as Medusa nests them.
 pub fn variant_options_json(values: Option<&Vec<medusa_product::VariantOptionValue>>) -> Value {
     Value::Array(

@@ -11,7 +11,7 @@ use anyhow::Context;
 use medusa_api_key::{ApiKeyService, ApiKeyType};
 use medusa_core::money::{Amount, CurrencyCode};
 use medusa_core::registry::Registry;
-use medusa_inventory::{CreateInventoryItem, InventoryService};
+use medusa_inventory::InventoryService;
 use medusa_pricing::{PriceInput, PricingService};
 use medusa_product::{
     NewCategory, NewProduct, NewVariant, Page, ProductFilter, ProductService, ProductStatus,
@@ -397,17 +397,9 @@ pub async fn seed(registry: &Registry) -> anyhow::Result<Seeded> {
             pricing
                 .set_variant_prices(&v.id, vec![price(p.eur, "eur")?, price(p.usd, "usd")?])
                 .await?;
-            let item = inventory
-                .create_item(CreateInventoryItem {
-                    sku: v.sku.clone(),
-                    title: Some(v.title.clone()),
-                    requires_shipping: Some(true),
-                    ..Default::default()
-                })
-                .await?;
-            inventory.link_variant(&v.id, &item.id, 1).await?;
+            let item = crate::catalog::create_variant_inventory(inventory.as_ref(), &v).await?;
             inventory
-                .set_level(&item.id, location.id.as_str(), SEED_STOCK)
+                .set_level(&item, location.id.as_str(), SEED_STOCK)
                 .await?;
         }
         tracing::debug!(product = %product.id, "seeded");

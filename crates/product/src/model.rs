@@ -317,6 +317,21 @@ pub struct UpdateProduct {
     pub sales_channel_ids: Option<Vec<String>>,
 }
 
+/// A partial variant update: `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVariant {
+    pub title: Option<String>,
+    pub sku: Option<Option<String>>,
+    pub barcode: Option<Option<String>>,
+    pub ean: Option<Option<String>>,
+    pub upc: Option<Option<String>>,
+    pub allow_backorder: Option<bool>,
+    pub manage_inventory: Option<bool>,
+    pub weight: Option<Option<f64>>,
+    pub metadata: Option<Option<Value>>,
+    pub variant_rank: Option<i32>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NewCategory {
     pub name: String,

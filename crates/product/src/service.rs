@@ -45,6 +45,15 @@ pub trait ProductService: Send + Sync {
     async fn variant_images(&self, variant_ids: &[String]) -> Result<HashMap<String, Vec<Image>>>;
     async fn create_product(&self, input: NewProduct) -> Result<(Product, Vec<Variant>)>;
     async fn update_product(&self, id: &str, input: UpdateProduct) -> Result<Product>;
+    /// Adds a variant to a product; its option values must exist on the product's options.
+    async fn add_variant(&self, product_id: &str, input: NewVariant) -> Result<Variant>;
+    async fn update_variant(
+        &self,
+        product_id: &str,
+        variant_id: &str,
+        input: UpdateVariant,
+    ) -> Result<Variant>;
+    async fn delete_variant(&self, product_id: &str, variant_id: &str) -> Result<()>;
     /// Soft-deletes the product and its variants; returns the deleted variants' ids.
     async fn delete_product(&self, id: &str) -> Result<Vec<String>>;
     async fn list_collections(
@@ -785,6 +794,172 @@ impl ProductService for DbProductService {
         medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(product_of(updated))
+    }
+
+    async fn add_variant(&self, product_id: &str, input: NewVariant) -> Result<Variant> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if repo::products_by_id(&tx, &[product_id.to_owned()])
+            .await?
+            .is_empty()
+        {
+            return Err(ProductError::NotFound(product_id.to_owned()));
+        }
+        let options = repo::options_of(&tx, &[product_id.to_owned()]).await?;
+        let option_ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+        let values = repo::values_of(&tx, &option_ids).await?;
+        let mut value_ids = Vec::new();
+        for (title, value) in &input.options {
+            let found = options.iter().find(|o| &o.title == title).and_then(|o| {
+                values
+                    .iter()
+                    .find(|v| v.option_id == o.id && &v.value == value)
+            });
+            match found {
+                Some(v) => value_ids.push(v.id.clone()),
+                None => {
+                    return Err(ProductError::Invalid(format!(
+                        "Option value {value} does not exist for option {title}"
+                    )));
+                }
+            }
+        }
+        let rank = repo::variants_of(&tx, &[product_id.to_owned()])
+            .await?
+            .len();
+        let row = variant::Model {
+            id: VariantId::new().into_string(),
+            product_id: product_id.to_owned(),
+            title: input.title.clone(),
+            sku: input.sku.clone(),
+            barcode: input.barcode.clone(),
+            ean: input.ean.clone(),
+            upc: input.upc.clone(),
+            allow_backorder: input.allow_backorder,
+            manage_inventory: input.manage_inventory,
+            hs_code: None,
+            origin_country: None,
+            mid_code: None,
+            material: None,
+            weight: input.weight,
+            length: None,
+            height: None,
+            width: None,
+            metadata: input.metadata.clone(),
+            variant_rank: i32::try_from(rank).unwrap_or(i32::MAX),
+            thumbnail: None,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        variant::Entity::insert(variant::ActiveModel::from(row.clone()))
+            .exec_without_returning(&tx)
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    ProductError::Invalid(format!(
+                        "Product variant with sku: {}, already exists.",
+                        input.sku.clone().unwrap_or_default()
+                    ))
+                }
+                _ => ProductError::Database(e),
+            })?;
+        for value_id in value_ids {
+            variant_option::Entity::insert(variant_option::ActiveModel {
+                variant_id: Set(row.id.clone()),
+                option_value_id: Set(value_id),
+            })
+            .exec_without_returning(&tx)
+            .await?;
+        }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(variant_of(row))
+    }
+
+    async fn update_variant(
+        &self,
+        product_id: &str,
+        variant_id: &str,
+        input: UpdateVariant,
+    ) -> Result<Variant> {
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let Some(row) = repo::variants_by_id(&tx, &[variant_id.to_owned()])
+            .await?
+            .into_iter()
+            .find(|v| v.product_id == product_id)
+        else {
+            return Err(ProductError::VariantNotFound(variant_id.to_owned()));
+        };
+        let mut am: variant::ActiveModel = row.into();
+        if let Some(v) = input.title {
+            am.title = Set(v);
+        }
+        if let Some(v) = input.sku.clone() {
+            am.sku = Set(v);
+        }
+        if let Some(v) = input.barcode {
+            am.barcode = Set(v);
+        }
+        if let Some(v) = input.ean {
+            am.ean = Set(v);
+        }
+        if let Some(v) = input.upc {
+            am.upc = Set(v);
+        }
+        if let Some(v) = input.allow_backorder {
+            am.allow_backorder = Set(v);
+        }
+        if let Some(v) = input.manage_inventory {
+            am.manage_inventory = Set(v);
+        }
+        if let Some(v) = input.weight {
+            am.weight = Set(v);
+        }
+        if let Some(v) = input.metadata {
+            am.metadata = Set(v);
+        }
+        if let Some(v) = input.variant_rank {
+            am.variant_rank = Set(v);
+        }
+        am.updated_at = Set(self.clock.now());
+        let updated =
+            variant::Entity::update(am)
+                .exec(&tx)
+                .await
+                .map_err(|e| match e.sql_err() {
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                        ProductError::Invalid(format!(
+                            "Product variant with sku: {}, already exists.",
+                            input.sku.flatten().unwrap_or_default()
+                        ))
+                    }
+                    _ => ProductError::Database(e),
+                })?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(variant_of(updated))
+    }
+
+    async fn delete_variant(&self, product_id: &str, variant_id: &str) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let r = variant::Entity::update_many()
+            .col_expr(
+                variant::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(self.clock.now()),
+            )
+            .filter(variant::Column::Id.eq(variant_id))
+            .filter(variant::Column::ProductId.eq(product_id))
+            .filter(variant::Column::DeletedAt.is_null())
+            .exec(&tx)
+            .await?;
+        if r.rows_affected == 0 {
+            return Err(ProductError::VariantNotFound(variant_id.to_owned()));
+        }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn delete_product(&self, id: &str) -> Result<Vec<String>> {

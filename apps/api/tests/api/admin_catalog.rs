@@ -336,3 +336,74 @@ both_backends!(
         assert_eq!(s, 400);
     }
 );
+
+both_backends!(
+    async fn admin_manages_variants(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let admin = Admin::new(&app).await;
+        let (s, b) = admin
+        .post(
+            "/admin/products",
+            json!({"title": "Scarf", "options": [{"title": "Color", "values": ["Red", "Blue"]}],
+                   "variants": [{"title": "Red", "options": {"Color": "Red"}, "prices": [{"amount": 20, "currency_code": "eur"}]}]}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let id = b["product"]["id"].as_str().unwrap().to_owned();
+
+        let (s, b) = admin
+        .post(
+            &format!("/admin/products/{id}/variants"),
+            json!({"title": "Blue", "sku": "SCARF-BLUE", "options": {"Color": "Blue"}, "prices": [{"amount": 21, "currency_code": "eur"}]}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let variants = b["product"]["variants"].as_array().unwrap();
+        assert_eq!(variants.len(), 2);
+        let blue = variants.iter().find(|v| v["title"] == "Blue").unwrap();
+        assert_eq!(blue["prices"][0]["amount"], 21);
+        assert_eq!(blue["options"][0]["value"], "Blue");
+        let blue_id = blue["id"].as_str().unwrap().to_owned();
+
+        let (s, _) = admin
+            .post(
+                &format!("/admin/products/{id}/variants"),
+                json!({"title": "Green", "options": {"Color": "Green"}, "prices": []}),
+            )
+            .await;
+        assert_eq!(s, 400, "an option value the product does not have");
+
+        let (s, b) = admin
+            .post(
+                &format!("/admin/products/{id}/variants/{blue_id}"),
+                json!({"title": "Navy", "prices": [{"amount": 22.5, "currency_code": "eur"}]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let navy = b["product"]["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == blue_id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (navy["title"].clone(), navy["prices"][0]["amount"].clone()),
+            (json!("Navy"), json!(22.5))
+        );
+
+        let (s, b) = admin
+            .delete(&format!("/admin/products/{id}/variants/{blue_id}"))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            (b["object"].clone(), b["deleted"].clone()),
+            (json!("variant"), json!(true))
+        );
+        assert_eq!(b["parent"]["variants"].as_array().unwrap().len(), 1);
+        let (s, _) = admin
+            .delete(&format!("/admin/products/{id}/variants/{blue_id}"))
+            .await;
+        assert_eq!(s, 404);
+    }
+);

@@ -9,10 +9,11 @@ use medusa_core::Error;
 use medusa_core::fields::FieldSpec;
 use medusa_core::money::{Amount, CurrencyCode};
 use medusa_core::request::{ListConfig, one_or_many, parse_list_query, parse_query};
-use medusa_inventory::{CreateInventoryItem, InventoryService};
+use medusa_inventory::InventoryService;
 use medusa_pricing::{PriceInput, PricingService};
 use medusa_product::{
     NewProduct, NewVariant, Page, ProductFilter, ProductService, ProductStatus, UpdateProduct,
+    UpdateVariant,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -30,7 +31,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(retrieve)
         .service(update)
         .service(remove)
-        .service(variants);
+        .service(variants)
+        .service(create_variant)
+        .service(update_variant)
+        .service(delete_variant);
 }
 
 #[derive(OpenApi)]
@@ -465,15 +469,7 @@ pub async fn create(
     for (variant, prices) in created.iter().zip(prices) {
         pricing.set_variant_prices(&variant.id, prices).await?;
         if variant.manage_inventory {
-            let item = inventory
-                .create_item(CreateInventoryItem {
-                    sku: variant.sku.clone(),
-                    title: Some(variant.title.clone()),
-                    requires_shipping: Some(true),
-                    ..Default::default()
-                })
-                .await?;
-            inventory.link_variant(&variant.id, &item.id, 1).await?;
+            crate::catalog::create_variant_inventory(inventory.as_ref(), variant).await?;
         }
     }
     Ok(response::one(
@@ -630,4 +626,151 @@ pub async fn variants(
         })
         .collect();
     Ok(response::list("variants", items, count, &params))
+}
+
+/// `POST /admin/products/:id/variants/:variant_id`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateVariantBody {
+    pub title: Option<String>,
+    pub sku: Option<Option<String>>,
+    pub ean: Option<Option<String>>,
+    pub upc: Option<Option<String>>,
+    pub barcode: Option<Option<String>>,
+    pub allow_backorder: Option<bool>,
+    pub manage_inventory: Option<bool>,
+    pub variant_rank: Option<i32>,
+    pub weight: Option<Option<f64>>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Value>>,
+    /// Replaces the variant's own prices when given.
+    pub prices: Option<Vec<PriceBody>>,
+}
+
+/// Add a variant (with its prices) to a product; answers the product, as Medusa does.
+#[utoipa::path(post, path = "/admin/products/{id}/variants", tag = "Admin", request_body = VariantBody,
+    params(("id" = String, Path, description = "Product id")), security(("secret_key" = [])),
+    responses((status = 200, description = "`{product}`", body = Object),
+        (status = 400, description = "Invalid", body = crate::openapi::ErrorBody)))]
+#[post("/products/{id}/variants")]
+pub async fn create_variant(
+    path: web::Path<String>,
+    state: State,
+    body: StrictJson<VariantBody>,
+) -> ApiResult<HttpResponse> {
+    let v = body.0;
+    let prices = price_inputs(v.prices)?;
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    let variant = catalog
+        .add_variant(
+            &path,
+            NewVariant {
+                title: v.title,
+                sku: v.sku,
+                barcode: v.barcode,
+                ean: v.ean,
+                upc: v.upc,
+                allow_backorder: v.allow_backorder.unwrap_or(false),
+                manage_inventory: v.manage_inventory.unwrap_or(true),
+                weight: v.weight,
+                metadata: v.metadata,
+                options: v.options.unwrap_or_default().into_iter().collect(),
+            },
+        )
+        .await?;
+    state
+        .registry
+        .get::<dyn PricingService>()
+        .map_err(Error::internal)?
+        .set_variant_prices(&variant.id, prices)
+        .await?;
+    if variant.manage_inventory {
+        let inventory = state
+            .registry
+            .get::<dyn InventoryService>()
+            .map_err(Error::internal)?;
+        crate::catalog::create_variant_inventory(inventory.as_ref(), &variant).await?;
+    }
+    Ok(response::one(
+        "product",
+        render_one(&state, &path, None).await?,
+    ))
+}
+
+/// Update a variant (and replace its prices when given).
+#[utoipa::path(post, path = "/admin/products/{id}/variants/{variant_id}", tag = "Admin", request_body = UpdateVariantBody,
+    params(("id" = String, Path, description = "Product id"), ("variant_id" = String, Path, description = "Variant id")),
+    security(("secret_key" = [])),
+    responses((status = 200, description = "`{product}`", body = Object),
+        (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[post("/products/{id}/variants/{variant_id}")]
+pub async fn update_variant(
+    path: web::Path<(String, String)>,
+    state: State,
+    body: StrictJson<UpdateVariantBody>,
+) -> ApiResult<HttpResponse> {
+    let (product_id, variant_id) = path.into_inner();
+    let b = body.0;
+    let prices = b.prices.map(price_inputs).transpose()?;
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    catalog
+        .update_variant(
+            &product_id,
+            &variant_id,
+            UpdateVariant {
+                title: b.title,
+                sku: b.sku,
+                barcode: b.barcode,
+                ean: b.ean,
+                upc: b.upc,
+                allow_backorder: b.allow_backorder,
+                manage_inventory: b.manage_inventory,
+                weight: b.weight,
+                metadata: b.metadata,
+                variant_rank: b.variant_rank,
+            },
+        )
+        .await?;
+    if let Some(prices) = prices {
+        state
+            .registry
+            .get::<dyn PricingService>()
+            .map_err(Error::internal)?
+            .set_variant_prices(&variant_id, prices)
+            .await?;
+    }
+    Ok(response::one(
+        "product",
+        render_one(&state, &product_id, None).await?,
+    ))
+}
+
+/// Delete a variant; answers `{id, object: "variant", deleted: true, parent: product}`.
+#[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "Admin",
+    params(("id" = String, Path, description = "Product id"), ("variant_id" = String, Path, description = "Variant id")),
+    security(("secret_key" = [])),
+    responses((status = 200, description = "deleted", body = Object),
+        (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[delete("/products/{id}/variants/{variant_id}")]
+pub async fn delete_variant(
+    path: web::Path<(String, String)>,
+    state: State,
+) -> ApiResult<HttpResponse> {
+    let (product_id, variant_id) = path.into_inner();
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    catalog.delete_variant(&product_id, &variant_id).await?;
+    let parent = render_one(&state, &product_id, None).await?;
+    Ok(response::deleted(
+        &variant_id,
+        "variant",
+        Some(("product", parent)),
+    ))
 }
