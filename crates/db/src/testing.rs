@@ -113,7 +113,8 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Drops databases left behind by test runs that were killed (called by `cargo xtask test`).
+/// Drops databases left behind by test runs that were killed more than an hour ago (called by
+/// `cargo xtask test`).
 pub async fn drop_leftover_databases() -> anyhow::Result<usize> {
     use sea_orm::{DbBackend, Statement};
     let admin = crate::connect_postgres(
@@ -130,8 +131,18 @@ pub async fn drop_leftover_databases() -> anyhow::Result<usize> {
         ))
         .await?;
     let mut n = 0;
+    // Only databases of runs that started over an hour ago: another test run may be using the
+    // younger ones right now. The name's ULID carries its creation time.
+    let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     for row in rows {
         let name: String = row.try_get("", "datname")?;
+        let created = name
+            .strip_prefix(TEST_DB_PREFIX)
+            .and_then(|u| ulid::Ulid::from_string(&u.to_uppercase()).ok())
+            .map(|u| u.datetime());
+        if created.is_some_and(|t| t > cutoff) {
+            continue;
+        }
         admin
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
             .await?;
