@@ -6,6 +6,8 @@ pub enum ProductError {
     VariantNotFound(String),
     #[error("Product collection with id: {0} was not found")]
     CollectionNotFound(String),
+    #[error("Product option with id: {0} was not found")]
+    OptionNotFound(String),
     #[error("Product category with id: {0} was not found")]
     CategoryNotFound(String),
     #[error("Product with handle: {0}, already exists.")]
@@ -22,6 +24,7 @@ impl From<ProductError> for medusa_core::Error {
             ProductError::NotFound(_)
             | ProductError::VariantNotFound(_)
             | ProductError::CollectionNotFound(_)
+            | ProductError::OptionNotFound(_)
             | ProductError::CategoryNotFound(_) => medusa_core::Error::not_found(e.to_string()),
             ProductError::DuplicateHandle(_) => medusa_core::Error::duplicate(e.to_string()),
             ProductError::Invalid(_) => medusa_core::Error::invalid_data(e.to_string()),

@@ -54,6 +54,19 @@ pub trait ProductService: Send + Sync {
         input: UpdateVariant,
     ) -> Result<Variant>;
     async fn delete_variant(&self, product_id: &str, variant_id: &str) -> Result<()>;
+    /// Adds an option with its values to a product.
+    async fn add_option(&self, product_id: &str, title: &str, values: &[String]) -> Result<()>;
+    /// Renames an option and adds the values it does not have yet (existing values stay, so
+    /// variants keep theirs).
+    async fn update_option(
+        &self,
+        product_id: &str,
+        option_id: &str,
+        title: Option<&str>,
+        values: &[String],
+    ) -> Result<()>;
+    /// Deletes an option, its values and the variants' references to them.
+    async fn delete_option(&self, product_id: &str, option_id: &str) -> Result<()>;
     /// Soft-deletes the product and its variants; returns the deleted variants' ids.
     async fn delete_product(&self, id: &str) -> Result<Vec<String>>;
     async fn list_collections(
@@ -272,6 +285,29 @@ fn duplicate_or(e: sea_orm::DbErr, handle: &str) -> ProductError {
         }
         _ => ProductError::Database(e),
     }
+}
+
+async fn insert_values<C: ConnectionTrait>(
+    tx: &C,
+    option_id: &str,
+    values: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    for v in values {
+        option_value::Entity::insert(option_value::ActiveModel::from(option_value::Model {
+            id: OptionValueId::new().into_string(),
+            option_id: option_id.to_owned(),
+            value: v.clone(),
+            rank: None,
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        }))
+        .exec_without_returning(tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn insert_product_graph<C: ConnectionTrait>(
@@ -957,6 +993,110 @@ impl ProductService for DbProductService {
         if r.rows_affected == 0 {
             return Err(ProductError::VariantNotFound(variant_id.to_owned()));
         }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_option(&self, product_id: &str, title: &str, values: &[String]) -> Result<()> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if repo::products_by_id(&tx, &[product_id.to_owned()])
+            .await?
+            .is_empty()
+        {
+            return Err(ProductError::NotFound(product_id.to_owned()));
+        }
+        let existing = repo::options_of(&tx, &[product_id.to_owned()]).await?;
+        if existing.iter().any(|o| o.title == title) {
+            return Err(ProductError::Invalid(format!(
+                "Option with title {title} already exists for this product"
+            )));
+        }
+        let opt = option::Model {
+            id: OptionId::new().into_string(),
+            product_id: product_id.to_owned(),
+            title: title.to_owned(),
+            is_exclusive: true,
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        option::Entity::insert(option::ActiveModel::from(opt.clone()))
+            .exec_without_returning(&tx)
+            .await?;
+        insert_values(&tx, &opt.id, values, now).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_option(
+        &self,
+        product_id: &str,
+        option_id: &str,
+        title: Option<&str>,
+        values: &[String],
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let Some(opt) = repo::options_of(&tx, &[product_id.to_owned()])
+            .await?
+            .into_iter()
+            .find(|o| o.id == option_id)
+        else {
+            return Err(ProductError::OptionNotFound(option_id.to_owned()));
+        };
+        if let Some(t) = title {
+            let mut am: option::ActiveModel = opt.clone().into();
+            am.title = Set(t.to_owned());
+            am.updated_at = Set(now);
+            option::Entity::update(am).exec(&tx).await?;
+        }
+        let have: Vec<String> = repo::values_of(&tx, std::slice::from_ref(&opt.id))
+            .await?
+            .into_iter()
+            .map(|v| v.value)
+            .collect();
+        let missing: Vec<String> = values
+            .iter()
+            .filter(|v| !have.contains(v))
+            .cloned()
+            .collect();
+        insert_values(&tx, &opt.id, &missing, now).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_option(&self, product_id: &str, option_id: &str) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if !repo::options_of(&tx, &[product_id.to_owned()])
+            .await?
+            .iter()
+            .any(|o| o.id == option_id)
+        {
+            return Err(ProductError::OptionNotFound(option_id.to_owned()));
+        }
+        let value_ids: Vec<String> = repo::values_of(&tx, &[option_id.to_owned()])
+            .await?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        variant_option::Entity::delete_many()
+            .filter(variant_option::Column::OptionValueId.is_in(value_ids))
+            .exec(&tx)
+            .await?;
+        option_value::Entity::delete_many()
+            .filter(option_value::Column::OptionId.eq(option_id))
+            .exec(&tx)
+            .await?;
+        option::Entity::delete_many()
+            .filter(option::Column::Id.eq(option_id))
+            .exec(&tx)
+            .await?;
         medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
         tx.commit().await?;
         Ok(())

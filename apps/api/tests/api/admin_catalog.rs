@@ -407,3 +407,70 @@ both_backends!(
         assert_eq!(s, 404);
     }
 );
+
+both_backends!(
+    async fn admin_manages_options(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let admin = Admin::new(&app).await;
+        let (_, b) = admin
+            .post(
+                "/admin/products",
+                json!({"title": "Sock", "options": [{"title": "Size", "values": ["S"]}],
+                   "variants": [{"title": "S", "options": {"Size": "S"}, "prices": []}]}),
+            )
+            .await;
+        let id = b["product"]["id"].as_str().unwrap().to_owned();
+        let (s, b) = admin
+            .post(
+                &format!("/admin/products/{id}/options"),
+                json!({"title": "Color", "values": ["Red"]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let options = b["product"]["options"].as_array().unwrap();
+        assert_eq!(options.len(), 2);
+        let size = options.iter().find(|o| o["title"] == "Size").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (s, _) = admin
+            .post(
+                &format!("/admin/products/{id}/options"),
+                json!({"title": "Color", "values": []}),
+            )
+            .await;
+        assert_eq!(s, 400, "duplicate option title");
+
+        let (s, b) = admin
+            .post(
+                &format!("/admin/products/{id}/options/{size}"),
+                json!({"title": "Sizes", "values": ["S", "M"]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let sizes = b["product"]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["title"] == "Sizes")
+            .unwrap()
+            .clone();
+        assert_eq!(sizes["values"].as_array().unwrap().len(), 2);
+
+        let (s, b) = admin
+            .delete(&format!("/admin/products/{id}/options/{size}"))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["parent"]["options"].as_array().unwrap().len(), 1);
+        assert!(
+            b["parent"]["variants"][0]["options"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        let (s, b) = admin
+            .delete(&format!("/admin/products/{id}/options/{size}"))
+            .await;
+        assert_eq!((s, b["type"].as_str()), (404, Some("not_found")));
+    }
+);

@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(variants)
         .service(create_variant)
         .service(update_variant)
-        .service(delete_variant);
+        .service(delete_variant)
+        .service(create_option)
+        .service(update_option)
+        .service(delete_option);
 }
 
 #[derive(OpenApi)]
@@ -771,6 +774,97 @@ pub async fn delete_variant(
     Ok(response::deleted(
         &variant_id,
         "variant",
+        Some(("product", parent)),
+    ))
+}
+
+/// `POST /admin/products/:id/options/:option_id`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateOptionBody {
+    pub title: Option<String>,
+    /// Values to have; missing ones are added, existing ones are kept.
+    pub values: Option<Vec<String>>,
+}
+
+/// Add an option with its values to a product.
+#[utoipa::path(post, path = "/admin/products/{id}/options", tag = "Admin", request_body = OptionBody,
+    params(("id" = String, Path, description = "Product id")), security(("secret_key" = [])),
+    responses((status = 200, description = "`{product}`", body = Object),
+        (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[post("/products/{id}/options")]
+pub async fn create_option(
+    path: web::Path<String>,
+    state: State,
+    body: StrictJson<OptionBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    if b.title.trim().is_empty() {
+        return Err(Error::invalid_data("Invalid request: Field 'title' is required").into());
+    }
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    catalog.add_option(&path, &b.title, &b.values).await?;
+    Ok(response::one(
+        "product",
+        render_one(&state, &path, None).await?,
+    ))
+}
+
+/// Rename an option or add values to it.
+#[utoipa::path(post, path = "/admin/products/{id}/options/{option_id}", tag = "Admin", request_body = UpdateOptionBody,
+    params(("id" = String, Path, description = "Product id"), ("option_id" = String, Path, description = "Option id")),
+    security(("secret_key" = [])),
+    responses((status = 200, description = "`{product}`", body = Object),
+        (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[post("/products/{id}/options/{option_id}")]
+pub async fn update_option(
+    path: web::Path<(String, String)>,
+    state: State,
+    body: StrictJson<UpdateOptionBody>,
+) -> ApiResult<HttpResponse> {
+    let (product_id, option_id) = path.into_inner();
+    let b = body.0;
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    catalog
+        .update_option(
+            &product_id,
+            &option_id,
+            b.title.as_deref(),
+            &b.values.unwrap_or_default(),
+        )
+        .await?;
+    Ok(response::one(
+        "product",
+        render_one(&state, &product_id, None).await?,
+    ))
+}
+
+/// Delete an option (and the variants' values of it).
+#[utoipa::path(delete, path = "/admin/products/{id}/options/{option_id}", tag = "Admin",
+    params(("id" = String, Path, description = "Product id"), ("option_id" = String, Path, description = "Option id")),
+    security(("secret_key" = [])),
+    responses((status = 200, description = "deleted", body = Object),
+        (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[delete("/products/{id}/options/{option_id}")]
+pub async fn delete_option(
+    path: web::Path<(String, String)>,
+    state: State,
+) -> ApiResult<HttpResponse> {
+    let (product_id, option_id) = path.into_inner();
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    catalog.delete_option(&product_id, &option_id).await?;
+    let parent = render_one(&state, &product_id, None).await?;
+    Ok(response::deleted(
+        &option_id,
+        "product_option",
         Some(("product", parent)),
     ))
 }
