@@ -490,56 +490,66 @@ pub async fn find_type_by_value<C: ConnectionTrait>(
         .await
 }
 
-/// A page of tags (`tags = true`) or types, by value, with the total count.
-pub async fn labels<C: ConnectionTrait>(
+/// A page of tags, by value, with the total count.
+pub async fn tags<C: ConnectionTrait>(
     db: &C,
-    tags: bool,
     page: &Page,
-) -> Result<(Vec<crate::model::Label>, u64), DbErr> {
-    use crate::model::Label;
-    if tags {
-        let q = tag::Entity::find().filter(tag::Column::DeletedAt.is_null());
-        let count = q.clone().count(db).await?;
-        let rows = q
-            .order_by_asc(tag::Column::Value)
-            .limit(page.limit)
-            .offset(page.offset)
-            .all(db)
-            .await?;
-        Ok((
-            rows.into_iter()
-                .map(|t| Label {
-                    id: t.id,
-                    value: t.value,
-                    metadata: t.metadata,
-                    created_at: t.created_at,
-                    updated_at: t.updated_at,
-                    deleted_at: t.deleted_at,
-                })
-                .collect(),
-            count,
-        ))
-    } else {
-        let q = product_type::Entity::find().filter(product_type::Column::DeletedAt.is_null());
-        let count = q.clone().count(db).await?;
-        let rows = q
-            .order_by_asc(product_type::Column::Value)
-            .limit(page.limit)
-            .offset(page.offset)
-            .all(db)
-            .await?;
-        Ok((
-            rows.into_iter()
-                .map(|t| Label {
-                    id: t.id,
-                    value: t.value,
-                    metadata: t.metadata,
-                    created_at: t.created_at,
-                    updated_at: t.updated_at,
-                    deleted_at: t.deleted_at,
-                })
-                .collect(),
-            count,
-        ))
+) -> Result<(Vec<tag::Model>, u64), DbErr> {
+    let q = tag::Entity::find().filter(tag::Column::DeletedAt.is_null());
+    let count = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(tag::Column::Value)
+        .limit(page.limit)
+        .offset(page.offset)
+        .all(db)
+        .await?;
+    Ok((rows, count))
+}
+
+/// A page of product types, by value, with the total count.
+pub async fn types<C: ConnectionTrait>(
+    db: &C,
+    page: &Page,
+) -> Result<(Vec<product_type::Model>, u64), DbErr> {
+    let q = product_type::Entity::find().filter(product_type::Column::DeletedAt.is_null());
+    let count = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(product_type::Column::Value)
+        .limit(page.limit)
+        .offset(page.offset)
+        .all(db)
+        .await?;
+    Ok((rows, count))
+}
+
+/// Links of one product in a two-column link table (`product_tags`, `product_category_product`,
+/// `product_sales_channel`): with `replace`, the product's existing links go first.
+pub async fn set_links<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    product_col: &str,
+    other_col: &str,
+    product_id: &str,
+    others: &[String],
+    replace: bool,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if replace {
+        let del = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(Expr::col(Alias::new(product_col)).eq(product_id))
+            .to_owned();
+        db.execute_raw(backend.build(&del)).await?;
     }
+    if others.is_empty() {
+        return Ok(());
+    }
+    let mut ins = Query::insert();
+    ins.into_table(Alias::new(table))
+        .columns([Alias::new(product_col), Alias::new(other_col)]);
+    for o in others {
+        ins.values_panic([product_id.into(), o.as_str().into()]);
+    }
+    db.execute_raw(backend.build(&ins)).await?;
+    Ok(())
 }

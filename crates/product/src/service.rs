@@ -8,8 +8,8 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 
 use crate::entity::{
-    category, category_product, collection, image, option, option_value, product, product_tag,
-    product_type, sales_channel, tag, variant, variant_option,
+    category, category_product, collection, image, option, option_value, product, product_type,
+    tag, variant, variant_option,
 };
 use crate::error::ProductError;
 use crate::model::*;
@@ -461,29 +461,20 @@ async fn insert_product_graph<C: ConnectionTrait>(
         .exec_without_returning(tx)
         .await?;
     }
-    for tag_id in &input.tag_ids {
-        product_tag::Entity::insert(product_tag::ActiveModel {
-            product_id: Set(row.id.clone()),
-            product_tag_id: Set(tag_id.clone()),
-        })
-        .exec_without_returning(tx)
-        .await?;
-    }
-    for cat in &input.category_ids {
-        category_product::Entity::insert(category_product::ActiveModel {
-            product_id: Set(row.id.clone()),
-            product_category_id: Set(cat.clone()),
-        })
-        .exec_without_returning(tx)
-        .await?;
-    }
-    for sc in &input.sales_channel_ids {
-        sales_channel::Entity::insert(sales_channel::ActiveModel {
-            product_id: Set(row.id.clone()),
-            sales_channel_id: Set(sc.clone()),
-        })
-        .exec_without_returning(tx)
-        .await?;
+    for (table, col, ids) in [
+        ("product_tags", "product_tag_id", &input.tag_ids),
+        (
+            "product_category_product",
+            "product_category_id",
+            &input.category_ids,
+        ),
+        (
+            "product_sales_channel",
+            "sales_channel_id",
+            &input.sales_channel_ids,
+        ),
+    ] {
+        repo::set_links(tx, table, "product_id", col, &row.id, ids, false).await?;
     }
     Ok((row, variants))
 }
@@ -780,46 +771,21 @@ impl ProductService for DbProductService {
                 .await?;
             }
         }
-        if let Some(tags) = input.tag_ids {
-            product_tag::Entity::delete_many()
-                .filter(product_tag::Column::ProductId.eq(id))
-                .exec(&tx)
-                .await?;
-            for t in tags {
-                product_tag::Entity::insert(product_tag::ActiveModel {
-                    product_id: Set(id.to_owned()),
-                    product_tag_id: Set(t),
-                })
-                .exec_without_returning(&tx)
-                .await?;
-            }
-        }
-        if let Some(cats) = input.category_ids {
-            category_product::Entity::delete_many()
-                .filter(category_product::Column::ProductId.eq(id))
-                .exec(&tx)
-                .await?;
-            for c in cats {
-                category_product::Entity::insert(category_product::ActiveModel {
-                    product_id: Set(id.to_owned()),
-                    product_category_id: Set(c),
-                })
-                .exec_without_returning(&tx)
-                .await?;
-            }
-        }
-        if let Some(channels) = input.sales_channel_ids {
-            sales_channel::Entity::delete_many()
-                .filter(sales_channel::Column::ProductId.eq(id))
-                .exec(&tx)
-                .await?;
-            for c in channels {
-                sales_channel::Entity::insert(sales_channel::ActiveModel {
-                    product_id: Set(id.to_owned()),
-                    sales_channel_id: Set(c),
-                })
-                .exec_without_returning(&tx)
-                .await?;
+        for (table, col, ids) in [
+            ("product_tags", "product_tag_id", input.tag_ids),
+            (
+                "product_category_product",
+                "product_category_id",
+                input.category_ids,
+            ),
+            (
+                "product_sales_channel",
+                "sales_channel_id",
+                input.sales_channel_ids,
+            ),
+        ] {
+            if let Some(ids) = ids {
+                repo::set_links(&tx, table, "product_id", col, id, &ids, true).await?;
             }
         }
         let updated = repo::products_by_id(&tx, &[id.to_owned()])
@@ -1413,7 +1379,13 @@ impl ProductService for DbProductService {
     }
 
     async fn list_labels(&self, tags: bool, page: &Page) -> Result<(Vec<Label>, u64)> {
-        Ok(repo::labels(&self.db, tags, page).await?)
+        Ok(if tags {
+            let (rows, count) = repo::tags(&self.db, page).await?;
+            (rows.into_iter().map(tag_of).collect(), count)
+        } else {
+            let (rows, count) = repo::types(&self.db, page).await?;
+            (rows.into_iter().map(type_of).collect(), count)
+        })
     }
 
     async fn upsert_tag(&self, value: &str) -> Result<Label> {
