@@ -157,9 +157,12 @@ pub async fn authenticate(
     }))
 }
 
-type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+pub(crate) type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
-fn extract(req: &HttpRequest, rule: Rule) -> LocalFuture<Result<Option<AuthContext>, ApiError>> {
+pub(crate) fn extract(
+    req: &HttpRequest,
+    rule: Rule,
+) -> LocalFuture<Result<Option<AuthContext>, ApiError>> {
     let state = req.app_data::<State>().cloned();
     let headers = req.headers().clone();
     Box::pin(async move {
@@ -172,9 +175,10 @@ fn extract(req: &HttpRequest, rule: Rule) -> LocalFuture<Result<Option<AuthConte
     })
 }
 
-/// The registered customer a store request is authenticated as, if any (session cookie or
-/// bearer token). Medusa authenticates every store request this way with
-/// `allowUnauthenticated`, so a missing or invalid token is simply `None`.
+/// The auth context of the registered customer a store request is authenticated as, if any
+/// (session cookie or bearer token). Medusa authenticates every store request this way with
+/// `allowUnauthenticated`, so a missing or invalid token is simply `None`. Routes that only
+/// need the customer's id use [`crate::middleware::customer::OptionalCustomer`].
 #[derive(Debug, Clone)]
 pub struct OptionalCustomer(pub Option<AuthContext>);
 
@@ -231,6 +235,82 @@ pub async fn create_user_account(
         return Err(e.into());
     }
     Ok(user)
+}
+
+/// Creates the customer of a registration token's identity (Medusa's
+/// `createCustomerAccountWorkflow`): a customer with `has_account`, linked to the identity
+/// through `app_metadata.customer_id`. As in Medusa 2.21, the email is required (400) and may
+/// not belong to another account (422; a guest record with the same email may exist). If
+/// linking fails (the identity got a customer meanwhile), the customer is removed again and
+/// the link error is returned (400 `invalid_data`).
+pub async fn create_customer_account(
+    registry: &Registry,
+    auth_identity_id: &str,
+    mut input: medusa_customer::CreateCustomer,
+) -> Result<medusa_customer::Customer, Error> {
+    use medusa_customer::CustomerService;
+    let auth = registry.get::<dyn AuthService>().map_err(Error::internal)?;
+    let customers = registry
+        .get::<dyn CustomerService>()
+        .map_err(Error::internal)?;
+    let identity_id = medusa_auth::AuthIdentityId::parse(auth_identity_id)
+        .map_err(|_| Error::unauthorized("Unauthorized"))?;
+    if input.email.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::invalid_data(
+            "Email is required to create a customer",
+        ));
+    }
+    let identity = auth.retrieve(&identity_id).await?;
+    input.has_account = true;
+    let customer = match customers.create(input).await {
+        Ok(c) => c,
+        Err(medusa_customer::CustomerError::EmailTaken { .. }) => {
+            return Err(Error::duplicate(
+                "Customer with this email already has an account",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Err(e) = auth
+        .link_actor(
+            &identity.id,
+            ActorType::Customer.as_str(),
+            customer.id.as_str(),
+        )
+        .await
+    {
+        if let Err(undo) = customers.delete(&customer.id).await {
+            tracing::error!(customer_id = %customer.id, error = %undo, "could not remove a customer whose identity link failed");
+        }
+        return Err(e.into());
+    }
+    Ok(customer)
+}
+
+/// Removes a customer (Medusa's `removeCustomerAccountWorkflow`): soft-deletes it with its
+/// addresses and group memberships and, for an account, frees its auth identity
+/// (`app_metadata.customer_id` removed), so the person can register again. Removing a customer
+/// that does not exist (any more) succeeds.
+pub async fn remove_customer_account(
+    registry: &Registry,
+    id: &medusa_core::id::CustomerId,
+) -> Result<(), Error> {
+    use medusa_customer::CustomerService;
+    let auth = registry.get::<dyn AuthService>().map_err(Error::internal)?;
+    let customers = registry
+        .get::<dyn CustomerService>()
+        .map_err(Error::internal)?;
+    let had_account = match customers.retrieve(id).await {
+        Ok(c) => c.has_account,
+        Err(medusa_customer::CustomerError::NotFound(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    customers.delete(id).await?;
+    if had_account {
+        auth.unlink_actor(ActorType::Customer.as_str(), id.as_str())
+            .await?;
+    }
+    Ok(())
 }
 
 /// The OpenAPI security schemes of users and customers: `jwt_token` (`Authorization: Bearer`)

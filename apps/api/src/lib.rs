@@ -4,6 +4,7 @@
 //! flows that span modules live here, above the modules.
 
 pub mod auth;
+pub mod cart;
 pub mod catalog;
 pub mod error;
 pub mod extract;
@@ -13,6 +14,7 @@ pub mod redis;
 pub mod response;
 pub mod routes;
 pub mod seed;
+pub mod shipping;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
@@ -31,8 +33,12 @@ pub fn modules() -> Vec<Box<dyn Module>> {
         Box::new(medusa_sales_channel::SalesChannelModule),
         Box::new(medusa_stock_location::StockLocationModule),
         Box::new(medusa_inventory::InventoryModule),
+        Box::new(medusa_fulfillment::FulfillmentModule),
+        Box::new(medusa_tax::TaxModule),
+        Box::new(medusa_cart::CartModule),
         Box::new(medusa_auth::AuthModule),
         Box::new(medusa_user::UserModule),
+        Box::new(medusa_customer::CustomerModule),
     ]
 }
 

@@ -122,6 +122,22 @@ pub async fn set_app_metadata<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Live identities whose `app_metadata` text contains `needle` (a prefilter: the caller checks
+/// the exact key, so the match is portable across JSONB and SQLite's JSON text).
+pub async fn find_by_app_metadata_text<C: ConnectionTrait>(
+    db: &C,
+    needle: &str,
+) -> Result<Vec<auth_identity::Model>, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+    // The pattern is lower-cased, so the text is too (PostgreSQL's LIKE is case-sensitive).
+    let text = Expr::col(auth_identity::Column::AppMetadata).cast_as(Alias::new("TEXT"));
+    auth_identity::Entity::find()
+        .filter(Func::lower(text).like(medusa_db::filter::contains_pattern(needle)))
+        .filter(auth_identity::Column::DeletedAt.is_null())
+        .all(db)
+        .await
+}
+
 pub async fn insert_session<C: ConnectionTrait>(
     db: &C,
     row: auth_session::Model,

@@ -32,6 +32,11 @@ pub trait AuthService: Send + Sync {
         actor_type: &str,
         actor_id: &str,
     ) -> Result<AuthIdentity, AuthError>;
+    /// Ends the link to an actor (Medusa's `setAuthAppMetadataStep` with `value: null`, as
+    /// removing a customer account does): the identity linked to `actor_id` as `actor_type`
+    /// loses `app_metadata.<actor_type>_id` and may be claimed again. `false` when no identity
+    /// was linked to it.
+    async fn unlink_actor(&self, actor_type: &str, actor_id: &str) -> Result<bool, AuthError>;
     /// The providers an actor type may use (`GET /auth/{actor_type}/providers`).
     fn providers(&self) -> Vec<AuthProviderInfo>;
     /// A token for `identity` acting as `actor_type` (Medusa's
@@ -221,6 +226,24 @@ impl AuthService for DbAuthService {
         repo::set_app_metadata(&tx, id.as_str(), Value::Object(metadata), self.clock.now()).await?;
         tx.commit().await?;
         self.retrieve(id).await
+    }
+
+    async fn unlink_actor(&self, actor_type: &str, actor_id: &str) -> Result<bool, AuthError> {
+        let key = format!("{actor_type}_id");
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let mut unlinked = false;
+        for row in repo::find_by_app_metadata_text(&tx, actor_id).await? {
+            let mut metadata = object(row.app_metadata).unwrap_or_default();
+            if metadata.get(&key).and_then(Value::as_str) != Some(actor_id) {
+                continue;
+            }
+            metadata.remove(&key);
+            // An empty object counts as unclaimed (`AuthIdentity::is_claimed`).
+            repo::set_app_metadata(&tx, &row.id, Value::Object(metadata), self.clock.now()).await?;
+            unlinked = true;
+        }
+        tx.commit().await?;
+        Ok(unlinked)
     }
 
     fn providers(&self) -> Vec<AuthProviderInfo> {

@@ -19,6 +19,9 @@ pub struct StockLocationAddress {
     pub postal_code: Option<String>,
     pub phone: Option<String>,
     pub metadata: Option<Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// The address given when creating a location. Medusa requires `address_1` and `country_code`.

@@ -254,3 +254,47 @@ pub async fn location_ids_for_sales_channels<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Writes every column of an existing location row.
+pub async fn update_location<C: ConnectionTrait>(
+    db: &C,
+    row: location::Model,
+) -> Result<(), sea_orm::DbErr> {
+    location::Entity::update(location::ActiveModel {
+        id: Set(row.id),
+        name: Set(row.name),
+        address_id: Set(row.address_id),
+        metadata: Set(row.metadata),
+        created_at: Set(row.created_at),
+        updated_at: Set(row.updated_at),
+        deleted_at: Set(row.deleted_at),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Writes every column of an existing address row.
+pub async fn update_address<C: ConnectionTrait>(
+    db: &C,
+    row: address::Model,
+) -> Result<(), sea_orm::DbErr> {
+    address::Entity::update(address::ActiveModel {
+        id: Set(row.id),
+        address_1: Set(row.address_1),
+        address_2: Set(row.address_2),
+        company: Set(row.company),
+        city: Set(row.city),
+        country_code: Set(row.country_code),
+        phone: Set(row.phone),
+        province: Set(row.province),
+        postal_code: Set(row.postal_code),
+        metadata: Set(row.metadata),
+        created_at: Set(row.created_at),
+        updated_at: Set(row.updated_at),
+        deleted_at: Set(row.deleted_at),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}

@@ -26,6 +26,15 @@ pub trait StockLocationService: Send + Sync {
         address: Option<StockLocationAddressInput>,
     ) -> Result<StockLocation, StockLocationError>;
     async fn retrieve(&self, id: &StockLocationId) -> Result<StockLocation, StockLocationError>;
+    /// Changes the name and metadata; a given address replaces the location's (its row is
+    /// updated in place, or created when the location had none).
+    async fn update(
+        &self,
+        id: &StockLocationId,
+        name: Option<String>,
+        address: Option<StockLocationAddressInput>,
+        metadata: Option<Option<serde_json::Value>>,
+    ) -> Result<StockLocation, StockLocationError>;
     /// One page of live locations (oldest first) with their addresses, and the total count.
     async fn list(
         &self,
@@ -87,6 +96,9 @@ fn to_address(row: address::Model) -> StockLocationAddress {
         postal_code: row.postal_code,
         phone: row.phone,
         metadata: row.metadata,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        deleted_at: row.deleted_at,
     }
 }
 
@@ -200,6 +212,71 @@ impl StockLocationService for DbStockLocationService {
             .await?
             .pop()
             .ok_or_else(|| StockLocationError::NotFound(id.clone()))
+    }
+
+    async fn update(
+        &self,
+        id: &StockLocationId,
+        name: Option<String>,
+        address: Option<StockLocationAddressInput>,
+        metadata: Option<Option<serde_json::Value>>,
+    ) -> Result<StockLocation, StockLocationError> {
+        let mut row = repo::find_location(&self.db, id.as_str())
+            .await?
+            .ok_or_else(|| StockLocationError::NotFound(id.clone()))?;
+        if let Some(n) = name {
+            if n.trim().is_empty() {
+                return Err(StockLocationError::InvalidData(
+                    "A stock location needs a name".into(),
+                ));
+            }
+            row.name = n;
+        }
+        if let Some(m) = metadata {
+            row.metadata = m;
+        }
+        if let Some(a) = &address {
+            a.validate()?;
+        }
+        let now = self.now();
+        row.updated_at = now;
+        let existing = match &row.address_id {
+            Some(aid) => repo::addresses(&self.db, vec![aid.clone()]).await?.pop(),
+            None => None,
+        };
+        let tx = self.db.begin().await?;
+        if let Some(a) = address {
+            let mut addr = address::Model {
+                id: StockLocationAddressId::new().into_string(),
+                address_1: a.address_1,
+                address_2: a.address_2,
+                company: a.company,
+                city: a.city,
+                country_code: a.country_code,
+                phone: a.phone,
+                province: a.province,
+                postal_code: a.postal_code,
+                metadata: a.metadata,
+                created_at: now,
+                updated_at: now,
+                deleted_at: None,
+            };
+            match existing {
+                Some(old) => {
+                    addr.id = old.id;
+                    addr.created_at = old.created_at;
+                    repo::update_address(&tx, addr).await?;
+                }
+                None => {
+                    row.address_id = Some(addr.id.clone());
+                    repo::insert_address(&tx, addr).await?;
+                }
+            }
+        }
+        repo::update_location(&tx, row).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
+        tx.commit().await?;
+        self.retrieve(id).await
     }
 
     async fn list(

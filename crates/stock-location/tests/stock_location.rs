@@ -341,3 +341,54 @@ async fn sales_channel_links(backend: Backend) {
     }
 }
 on_both_backends!(sales_channel_links);
+
+async fn update_name_address_and_metadata(backend: Backend) {
+    let ctx = setup(backend).await;
+    let bare = ctx.svc.create("Shop", None).await.unwrap();
+    ctx.tick();
+    // A location without an address gets one.
+    let updated = ctx
+        .svc
+        .update(
+            &bare.id,
+            Some("Shop 2".into()),
+            Some(StockLocationAddressInput::new("High street 1", "gb")),
+            Some(Some(serde_json::json!({"k": 1}))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.name, "Shop 2");
+    assert_eq!(updated.metadata, Some(serde_json::json!({"k": 1})));
+    let first = updated.address.clone().unwrap();
+    assert_eq!(first.address_1, "High street 1");
+    assert!(updated.updated_at > bare.updated_at);
+    // A second address replaces the first in place (same id).
+    let again = ctx
+        .svc
+        .update(
+            &bare.id,
+            None,
+            Some(StockLocationAddressInput::new("Low street 2", "gb")),
+            Some(None),
+        )
+        .await
+        .unwrap();
+    let second = again.address.unwrap();
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.address_1, "Low street 2");
+    assert_eq!(again.metadata, None);
+    assert_eq!(again.name, "Shop 2");
+    assert!(matches!(
+        ctx.svc
+            .update(&bare.id, Some("  ".into()), None, None)
+            .await,
+        Err(StockLocationError::InvalidData(_))
+    ));
+    assert!(matches!(
+        ctx.svc
+            .update(&StockLocationId::new(), Some("x".into()), None, None)
+            .await,
+        Err(StockLocationError::NotFound(_))
+    ));
+}
+on_both_backends!(update_name_address_and_metadata);

@@ -2,5 +2,6 @@
 
 pub mod admin_auth;
 pub mod cors;
+pub mod customer;
 pub mod publishable_key;
 pub mod request_id;

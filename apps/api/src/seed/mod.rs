@@ -21,6 +21,9 @@ use medusa_sales_channel::{CreateSalesChannel, SalesChannelService};
 use medusa_stock_location::{StockLocationAddressInput, StockLocationService};
 use rust_decimal::Decimal;
 
+mod fulfillment;
+mod tax;
+
 /// What the seed created (or found), for printing.
 #[derive(Debug, Clone)]
 pub struct Seeded {
@@ -329,6 +332,7 @@ pub async fn seed(registry: &Registry) -> anyhow::Result<Seeded> {
         catalog.create_collection("Essentials", None, None).await?,
     ];
 
+    let mut product_ids = Vec::new();
     for p in PRODUCTS {
         let mut options = vec![(
             "Size".to_owned(),
@@ -403,7 +407,10 @@ pub async fn seed(registry: &Registry) -> anyhow::Result<Seeded> {
                 .await?;
         }
         tracing::debug!(product = %product.id, "seeded");
+        product_ids.push(product.id.clone());
     }
+    fulfillment::seed(registry, &channel, &location, &product_ids).await?;
+    tax::seed(registry).await?;
     Ok(Seeded {
         publishable_key: key.token,
         created: true,

@@ -4,13 +4,18 @@
 
 mod admin_api_keys;
 mod admin_catalog;
+mod admin_customers;
+mod admin_fulfillment;
 mod admin_guard;
 mod admin_regions;
+mod admin_tax;
 mod auth;
 mod body_limit;
 mod cors;
 mod health;
 mod openapi;
 mod regions;
+mod store_carts;
+mod store_customers;
 mod store_guard;
 mod store_products;

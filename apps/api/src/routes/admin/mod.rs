@@ -5,11 +5,21 @@ use utoipa::OpenApi;
 
 pub mod api_keys;
 pub mod collections;
+pub mod customer_groups;
+pub mod customers;
+pub mod fulfillment_providers;
+pub mod fulfillment_sets;
 pub mod labels;
 pub mod price_lists;
 pub mod products;
 pub mod regions;
 pub mod sales_channels;
+pub mod shipping_options;
+pub mod shipping_profiles;
+pub mod stock_locations;
+pub mod tax_providers;
+pub mod tax_rates;
+pub mod tax_regions;
 pub mod users;
 
 /// Registers every `/admin` area (one line each).
@@ -22,6 +32,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sales_channels::configure(cfg);
     api_keys::configure(cfg);
     users::configure(cfg);
+    tax_regions::configure(cfg);
+    tax_rates::configure(cfg);
+    tax_providers::configure(cfg);
+    customers::configure(cfg);
+    customer_groups::configure(cfg);
+    shipping_profiles::configure(cfg);
+    shipping_options::configure(cfg);
+    fulfillment_providers::configure(cfg);
+    fulfillment_sets::configure(cfg);
+    stock_locations::configure(cfg);
 }
 
 /// The OpenAPI documents of this scope's areas.
@@ -35,5 +55,15 @@ pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
         sales_channels::Api::openapi(),
         api_keys::Api::openapi(),
         users::Api::openapi(),
+        tax_regions::Api::openapi(),
+        tax_rates::Api::openapi(),
+        tax_providers::Api::openapi(),
+        customers::Api::openapi(),
+        customer_groups::Api::openapi(),
+        shipping_profiles::Api::openapi(),
+        shipping_options::Api::openapi(),
+        fulfillment_providers::Api::openapi(),
+        fulfillment_sets::Api::openapi(),
+        stock_locations::Api::openapi(),
     ]
 }

@@ -3,10 +3,14 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
+pub mod carts;
 pub mod categories;
 pub mod collections;
+pub mod customers;
+pub mod payment_providers;
 pub mod products;
 pub mod regions;
+pub mod shipping_options;
 pub mod variants;
 
 /// Registers every `/store` area (one line each).
@@ -16,6 +20,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     variants::configure(cfg);
     collections::configure(cfg);
     categories::configure(cfg);
+    carts::configure(cfg);
+    customers::configure(cfg);
+    shipping_options::configure(cfg);
+    payment_providers::configure(cfg);
 }
 
 /// The OpenAPI documents of this scope's areas.
@@ -26,5 +34,9 @@ pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
         variants::Api::openapi(),
         collections::Api::openapi(),
         categories::Api::openapi(),
+        carts::Api::openapi(),
+        customers::Api::openapi(),
+        shipping_options::Api::openapi(),
+        payment_providers::Api::openapi(),
     ]
 }

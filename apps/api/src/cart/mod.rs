@@ -1,0 +1,475 @@
+//! The cart flow: what happens between a shopper's request and the cart module.
+//!
+//! Every change to a cart goes through [`update`]: load the cart, apply the request's change in
+//! memory, then [`refresh`] it (prices from the pricing module for the cart's region, currency and
+//! customer; stock when items changed; shipping methods still valid for the address; tax lines
+//! from the tax module) and save it whole. The save is conditional on the version loaded, so
+//! two requests changing one cart at once, in one process or several, never lose each other's
+//! work: the loser starts over from the fresh cart. Prices, totals and taxes are only ever
+//! computed here; request bodies cannot carry them.
+
+pub mod customer;
+pub mod render;
+pub mod shipping;
+pub mod tax;
+pub mod totals;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use medusa_cart::{Cart, CartError, CartService, LineItem, TaxLine};
+use medusa_core::Error;
+use medusa_core::error::codes;
+use medusa_core::id::CartId;
+use medusa_core::money::Amount;
+use medusa_pricing::{CalculatedPrice, PriceListType, PricingContext, PricingService};
+use medusa_product::{Page, ProductFilter, ProductService, Want};
+use medusa_region::{Region, RegionService};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::State;
+
+/// How often a change is re-applied after losing a race to another writer of the same cart.
+const MAX_ATTEMPTS: usize = 8;
+
+/// Who is asking: a logged-in customer or a guest.
+#[derive(Debug, Clone, Default)]
+pub struct Requester {
+    pub customer_id: Option<String>,
+}
+
+/// What a change needs re-checked besides prices and taxes, which are always refreshed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// Items were added or grew: their stock must cover the cart's quantity.
+    pub stock: bool,
+    /// Compute tax lines even when the region does not tax automatically
+    /// (`POST /store/carts/:id/taxes`).
+    pub force_taxes: bool,
+}
+
+fn not_found(id: &str) -> ApiError {
+    Error::not_found(format!("Cart id not found: {id}")).into()
+}
+
+fn svc<T: ?Sized + Send + Sync + 'static>(state: &State) -> ApiResult<std::sync::Arc<T>> {
+    Ok(state.registry.get::<T>().map_err(Error::internal)?)
+}
+
+/// A cart the requester may see: a guest cart to anyone holding its id (as Medusa), a
+/// customer's cart only to that customer. Anything else is the same 404 as an unknown id, so a
+/// cart's existence does not leak.
+pub async fn retrieve(state: &State, id: &str, who: &Requester) -> ApiResult<Cart> {
+    let cart_id = CartId::parse(id).map_err(|_| not_found(id))?;
+    let cart = match svc::<dyn CartService>(state)?.retrieve(&cart_id).await {
+        Ok(c) => c,
+        Err(CartError::NotFound(_)) => return Err(not_found(id)),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(owner) = &cart.customer_id
+        && who.customer_id.as_deref() != Some(owner.as_str())
+    {
+        return Err(not_found(id));
+    }
+    Ok(cart)
+}
+
+/// Applies `change` to the cart and saves it with fresh prices and taxes, retrying from the
+/// stored state when another request saved the cart in between. `change` may run more than once.
+pub async fn update<F>(
+    state: &State,
+    id: &str,
+    who: &Requester,
+    checks: Checks,
+    mut change: F,
+) -> ApiResult<Cart>
+where
+    F: FnMut(&mut Cart) -> ApiResult<()>,
+{
+    let carts = svc::<dyn CartService>(state)?;
+    for attempt in 1..=MAX_ATTEMPTS {
+        let mut cart = retrieve(state, id, who).await?;
+        if cart.completed_at.is_some() {
+            return Err(Error::invalid_data(format!("Cart {id} is already completed.")).into());
+        }
+        change(&mut cart)?;
+        refresh(state, &mut cart, checks).await?;
+        match carts.save(cart).await {
+            Ok(saved) => return Ok(saved),
+            Err(CartError::Conflict(_)) => {
+                tracing::debug!(cart = id, attempt, "cart changed concurrently; re-applying");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::conflict(format!(
+        "Cart {id} is being changed by other requests; try again"
+    ))
+    .into())
+}
+
+/// Stores a new cart after refreshing it like any change.
+pub async fn create(state: &State, mut cart: Cart) -> ApiResult<Cart> {
+    let checks = Checks {
+        stock: !cart.items.is_empty(),
+        force_taxes: false,
+    };
+    refresh(state, &mut cart, checks).await?;
+    Ok(svc::<dyn CartService>(state)?.create(cart).await?)
+}
+
+/// The store's default region: the oldest one (the seed's first). Medusa keeps a
+/// `default_region_id` on its store; this server has no store settings yet.
+pub async fn default_region(state: &State) -> ApiResult<Option<Region>> {
+    let page = medusa_core::request::ListParams {
+        limit: 1,
+        offset: 0,
+        order: Some(medusa_core::request::OrderBy {
+            field: "created_at".into(),
+            direction: medusa_core::request::Direction::Asc,
+        }),
+        fields: None,
+        with_deleted: false,
+    };
+    Ok(svc::<dyn RegionService>(state)?
+        .list(&Default::default(), &page)
+        .await?
+        .0
+        .into_iter()
+        .next())
+}
+
+/// The region's countries (lower-case ISO codes).
+pub async fn region_countries(state: &State, id: &Region) -> ApiResult<Vec<String>> {
+    Ok(svc::<dyn RegionService>(state)?
+        .lookup(std::slice::from_ref(&id.id))
+        .await?
+        .pop()
+        .map(|d| d.countries.into_iter().map(|c| c.iso_2).collect())
+        .unwrap_or_default())
+}
+
+/// A region by id, through the `CACHE_TTL` cache. `None` when it does not exist.
+pub async fn region(state: &State, id: &str) -> ApiResult<Option<Region>> {
+    if let Some(cached) = state.caches.regions.get(&id.to_owned()) {
+        return Ok(cached);
+    }
+    let Ok(region_id) = medusa_core::id::RegionId::parse(id) else {
+        return Ok(None);
+    };
+    let found = svc::<dyn RegionService>(state)?
+        .retrieve(&region_id)
+        .await
+        .ok();
+    state.caches.regions.insert(id.to_owned(), found.clone());
+    Ok(found)
+}
+
+/// Brings everything derived in the cart up to date with its items, region and address.
+pub async fn refresh(state: &State, cart: &mut Cart, checks: Checks) -> ApiResult<()> {
+    let region = match &cart.region_id {
+        Some(id) => region(state, id).await?,
+        None => None,
+    };
+    reprice(state, cart, region.as_ref()).await?;
+    if checks.stock {
+        check_stock(state, cart).await?;
+    }
+    shipping::refresh_methods(state, cart).await?;
+    let automatic = region.as_ref().is_none_or(|r| r.automatic_taxes);
+    if automatic || checks.force_taxes {
+        apply_taxes(state, cart).await?;
+    }
+    Ok(())
+}
+
+/// Tax lines for every item and shipping method from the tax module (one call, whatever the
+/// cart holds). Without a shipping country there is nothing to tax yet.
+pub async fn apply_taxes(state: &State, cart: &mut Cart) -> ApiResult<()> {
+    let lines = tax::tax_lines(state, cart).await?;
+    let now = state.clock.now();
+    let to_lines = |found: Option<&Vec<tax::Line>>, owner_prefix: fn() -> String| {
+        found
+            .map(|ls| {
+                ls.iter()
+                    .map(|l| TaxLine {
+                        id: owner_prefix(),
+                        description: l.name.clone(),
+                        code: l.code.clone(),
+                        rate: l.rate,
+                        provider_id: l.provider_id.clone(),
+                        tax_rate_id: l.rate_id.clone(),
+                        metadata: None,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for item in &mut cart.items {
+        item.tax_lines = to_lines(lines.get(item.id.as_str()), || {
+            medusa_cart::LineItemTaxLineId::new().to_string()
+        });
+    }
+    for method in &mut cart.shipping_methods {
+        method.tax_lines = to_lines(lines.get(method.id.as_str()), || {
+            medusa_cart::ShippingMethodTaxLineId::new().to_string()
+        });
+    }
+    Ok(())
+}
+
+/// The pricing context of a cart: its currency and region, and the customer's groups.
+async fn pricing_context(
+    state: &State,
+    cart: &Cart,
+    quantity: Option<i64>,
+) -> ApiResult<PricingContext> {
+    let groups = match &cart.customer_id {
+        Some(customer) => customer::group_ids(state, customer).await?,
+        None => Vec::new(),
+    };
+    Ok(PricingContext {
+        currency_code: cart.currency_code.clone(),
+        region_id: cart.region_id.clone(),
+        customer_group_ids: groups,
+        quantity,
+        now: state.clock.now(),
+    })
+}
+
+/// Re-prices every item (custom-priced ones aside) for the cart's currency, region, customer and
+/// each item's quantity (quantity tiers). An item whose variant has no price refuses the change,
+/// with Medusa's message.
+async fn reprice(state: &State, cart: &mut Cart, _region: Option<&Region>) -> ApiResult<()> {
+    let pricing = svc::<dyn PricingService>(state)?;
+    // One pricing call per distinct quantity: tiers depend on it, and carts rarely hold more
+    // than a few distinct quantities.
+    let mut by_quantity: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for item in cart.items.iter().filter(|i| !i.is_custom_price) {
+        if let Some(v) = &item.variant_id {
+            by_quantity
+                .entry(item.quantity)
+                .or_default()
+                .push(v.clone());
+        }
+    }
+    let mut prices: HashMap<(i64, String), CalculatedPrice> = HashMap::new();
+    for (quantity, variants) in by_quantity {
+        let ctx = pricing_context(state, cart, Some(quantity)).await?;
+        for (variant, price) in pricing.calculate_variant_prices(&variants, &ctx).await? {
+            prices.insert((quantity, variant), price);
+        }
+    }
+    let mut missing: Vec<String> = Vec::new();
+    for item in cart.items.iter_mut().filter(|i| !i.is_custom_price) {
+        let Some(variant) = item.variant_id.clone() else {
+            continue;
+        };
+        match prices.get(&(item.quantity, variant.clone())) {
+            Some(p) => apply_price(item, p),
+            None => missing.push(variant),
+        }
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return Err(Error::invalid_data(format!(
+            "Variants with IDs {} do not have a price",
+            missing.join(", ")
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn apply_price(item: &mut LineItem, p: &CalculatedPrice) {
+    item.unit_price = p.calculated_amount;
+    item.is_tax_inclusive = p.is_calculated_price_tax_inclusive;
+    // Medusa shows the original price struck through only for a sale price list.
+    let sale = p.calculated_price.price_list_type == Some(PriceListType::Sale);
+    item.compare_at_unit_price =
+        (sale && p.original_amount != p.calculated_amount).then_some(p.original_amount);
+}
+
+/// Refuses the change when a managed, non-backorderable variant lacks stock for the cart's
+/// total quantity of it at the locations of the cart's sales channel.
+async fn check_stock(state: &State, cart: &Cart) -> ApiResult<()> {
+    let mut wanted: BTreeMap<String, i64> = BTreeMap::new();
+    for item in &cart.items {
+        if let Some(v) = &item.variant_id {
+            *wanted.entry(v.clone()).or_default() += item.quantity;
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = wanted.keys().cloned().collect();
+    let variants = svc::<dyn ProductService>(state)?
+        .variants_by_id(&ids)
+        .await?;
+    let managed: Vec<String> = variants
+        .iter()
+        .filter(|v| v.manage_inventory && !v.allow_backorder)
+        .map(|v| v.id.clone())
+        .collect();
+    if managed.is_empty() {
+        return Ok(());
+    }
+    let channels: Vec<medusa_core::id::SalesChannelId> = cart
+        .sales_channel_id
+        .iter()
+        .filter_map(|c| medusa_core::id::SalesChannelId::parse(c).ok())
+        .collect();
+    let locations: Vec<String> = if channels.is_empty() {
+        Vec::new()
+    } else {
+        svc::<dyn medusa_stock_location::StockLocationService>(state)?
+            .location_ids_for_sales_channels(&channels)
+            .await?
+            .iter()
+            .map(|l| l.to_string())
+            .collect()
+    };
+    let available = svc::<dyn medusa_inventory::InventoryService>(state)?
+        .variant_availability(&managed, &locations)
+        .await?;
+    let short = managed
+        .iter()
+        .any(|v| available.get(v).copied().unwrap_or(0) < wanted[v]);
+    if short {
+        return Err(
+            Error::not_allowed("Some variant does not have the required inventory")
+                .with_code(codes::INSUFFICIENT_INVENTORY)
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// A new line item for `variant_id`: the catalog's data at this moment (Medusa's
+/// `prepareLineItemData`). Its price is set by the refresh that follows. Only variants of
+/// published products in the cart's sales channel can be added.
+pub async fn new_line_item(
+    state: &State,
+    cart: &Cart,
+    variant_id: &str,
+    quantity: i64,
+    metadata: Option<serde_json::Value>,
+) -> ApiResult<LineItem> {
+    let catalog = svc::<dyn ProductService>(state)?;
+    let channels: Option<Vec<String>> = cart.sales_channel_id.clone().map(|c| vec![c]);
+    let page = Page {
+        limit: 1,
+        offset: 0,
+        order: None,
+    };
+    let (variants, _) = catalog
+        .list_variants(
+            Some(&[variant_id.to_owned()]),
+            None,
+            channels.as_deref(),
+            &page,
+        )
+        .await?;
+    let Some(variant) = variants.into_iter().next() else {
+        return Err(Error::invalid_data(format!(
+            "Items {variant_id} do not exist or are not available in the sales channel"
+        ))
+        .into());
+    };
+    let (products, _) = catalog
+        .list_products(
+            &ProductFilter {
+                ids: Some(vec![variant.product_id.clone()]),
+                ..Default::default()
+            },
+            &page,
+        )
+        .await?;
+    let product = products
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::invalid_data("Variant does not have a product"))?;
+    let relations = catalog
+        .relations(
+            std::slice::from_ref(&product),
+            Want {
+                product_type: true,
+                collection: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let product_type = relations.types.get(&product.id);
+    let collection = relations.collections.get(&product.id);
+    let option_values = catalog
+        .variant_options(std::slice::from_ref(&variant.id))
+        .await?;
+    let option_values: serde_json::Map<String, serde_json::Value> = option_values
+        .get(&variant.id)
+        .map(|vs| {
+            vs.iter()
+                .map(|v| (v.option.title.clone(), v.value.value.clone().into()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let now = state.clock.now();
+    let shipping_profile = shipping::product_has_profile(state, &product.id).await?;
+    Ok(LineItem {
+        id: medusa_core::id::LineItemId::new(),
+        title: product.title.clone(),
+        subtitle: Some(variant.title.clone()),
+        thumbnail: variant.thumbnail.clone().or(product.thumbnail.clone()),
+        quantity,
+        variant_id: Some(variant.id.clone()),
+        product_id: Some(product.id.clone()),
+        product_title: Some(product.title.clone()),
+        product_description: product.description.clone(),
+        product_subtitle: product.subtitle.clone(),
+        product_type: product_type.map(|t| t.value.clone()),
+        product_type_id: product_type.map(|t| t.id.clone()),
+        product_collection: collection.map(|c| c.title.clone()),
+        product_handle: Some(product.handle.clone()),
+        variant_sku: variant.sku.clone(),
+        variant_barcode: variant.barcode.clone(),
+        variant_title: Some(variant.title.clone()),
+        variant_option_values: (!option_values.is_empty())
+            .then_some(serde_json::Value::Object(option_values)),
+        // Medusa: a product with a shipping profile, or stock that must be shipped.
+        requires_shipping: shipping_profile || variant.manage_inventory,
+        is_discountable: product.discountable,
+        is_giftcard: product.is_giftcard,
+        is_tax_inclusive: false,
+        is_custom_price: false,
+        compare_at_unit_price: None,
+        unit_price: Amount::default(),
+        metadata: Some(metadata.unwrap_or_else(|| serde_json::json!({}))),
+        tax_lines: Vec::new(),
+        adjustments: Vec::new(),
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Adds `item` to the cart, or grows the existing line of the same variant with the same
+/// metadata (Medusa merges those).
+pub fn add_or_merge(cart: &mut Cart, item: LineItem, now: chrono::DateTime<chrono::Utc>) {
+    let same = cart
+        .items
+        .iter_mut()
+        .find(|i| i.variant_id == item.variant_id && i.metadata == item.metadata);
+    match same {
+        Some(existing) => {
+            existing.quantity += item.quantity;
+            existing.updated_at = now;
+        }
+        None => cart.items.push(item),
+    }
+}
+
+/// Ids of the sales channels, deduplicated, for messages and lookups.
+pub fn unique(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.into_iter().filter(|i| seen.insert(i.clone())).collect()
+}

@@ -1,0 +1,27 @@
+//! Adjustments (discounts) of items and of shipping methods; `owner_id` as in `tax_line`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cart_adjustment")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub cart_id: String,
+    pub owner_id: String,
+    pub code: Option<String>,
+    pub description: Option<String>,
+    /// Minor units of the cart's currency.
+    pub amount: i64,
+    pub is_tax_inclusive: bool,
+    pub promotion_id: Option<String>,
+    pub provider_id: Option<String>,
+    pub metadata: Option<Json>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
