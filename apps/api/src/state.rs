@@ -25,6 +25,9 @@ pub struct Caches {
     pub publishable_keys: TtlCache<String, Option<PublishableKeyContext>>,
     /// Region id -> region (`None`: unknown).
     pub regions: TtlCache<String, Option<medusa_region::Region>>,
+    /// Region id -> region with its countries and payment providers (`None`: unknown). Carts
+    /// render their region on every response.
+    pub region_details: TtlCache<String, Option<medusa_region::RegionDetails>>,
     /// Rendered catalog responses, tagged with the change counters they were built from
     /// (`medusa_db::versions`): reused only while no process has changed the catalog since.
     pub responses: TtlCache<String, (Vec<i64>, actix_web::web::Bytes)>,
@@ -35,6 +38,7 @@ impl Caches {
         Caches {
             publishable_keys: TtlCache::new(ttl, 10_000),
             regions: TtlCache::new(ttl, 1_000),
+            region_details: TtlCache::new(ttl, 1_000),
             responses: TtlCache::new(ttl, 2_000),
         }
     }

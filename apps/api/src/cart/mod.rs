@@ -85,13 +85,47 @@ pub async fn update<F>(
 where
     F: FnMut(&mut Cart) -> ApiResult<()>,
 {
+    update_with(
+        state,
+        id,
+        who,
+        checks,
+        |_| async { Ok(()) },
+        |cart, _| change(cart),
+    )
+    .await
+}
+
+/// [`update`] with an async `prepare` step run once on the first loaded cart (looking up what
+/// the change needs, such as a variant's catalog data), whose result every attempt reuses.
+pub async fn update_with<P, Fut, T, F>(
+    state: &State,
+    id: &str,
+    who: &Requester,
+    checks: Checks,
+    prepare: P,
+    mut change: F,
+) -> ApiResult<Cart>
+where
+    P: FnOnce(Cart) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<T>>,
+    F: FnMut(&mut Cart, &T) -> ApiResult<()>,
+{
     let carts = svc::<dyn CartService>(state)?;
+    let mut prepare = Some(prepare);
+    let mut prepared: Option<T> = None;
     for attempt in 1..=MAX_ATTEMPTS {
         let mut cart = retrieve(state, id, who).await?;
         if cart.completed_at.is_some() {
             return Err(Error::invalid_data(format!("Cart {id} is already completed.")).into());
         }
-        change(&mut cart)?;
+        if let Some(p) = prepare.take() {
+            prepared = Some(p(cart.clone()).await?);
+        }
+        let Some(data) = prepared.as_ref() else {
+            return Err(Error::internal(anyhow::anyhow!("cart change prepared nothing")).into());
+        };
+        change(&mut cart, data)?;
         refresh(state, &mut cart, checks).await?;
         match carts.save(cart).await {
             Ok(saved) => return Ok(saved),
@@ -138,12 +172,32 @@ pub async fn default_region(state: &State) -> ApiResult<Option<Region>> {
         .next())
 }
 
-/// The region's countries (lower-case ISO codes).
-pub async fn region_countries(state: &State, id: &Region) -> ApiResult<Vec<String>> {
-    Ok(svc::<dyn RegionService>(state)?
-        .lookup(std::slice::from_ref(&id.id))
+/// A region with its countries and payment providers, through the `CACHE_TTL` cache.
+pub async fn region_details(
+    state: &State,
+    id: &str,
+) -> ApiResult<Option<medusa_region::RegionDetails>> {
+    if let Some(cached) = state.caches.region_details.get(&id.to_owned()) {
+        return Ok(cached);
+    }
+    let Ok(region_id) = medusa_core::id::RegionId::parse(id) else {
+        return Ok(None);
+    };
+    let found = svc::<dyn RegionService>(state)?
+        .lookup(&[region_id])
         .await?
-        .pop()
+        .pop();
+    state
+        .caches
+        .region_details
+        .insert(id.to_owned(), found.clone());
+    Ok(found)
+}
+
+/// The region's countries (lower-case ISO codes).
+pub async fn region_countries(state: &State, region: &Region) -> ApiResult<Vec<String>> {
+    Ok(region_details(state, region.id.as_str())
+        .await?
         .map(|d| d.countries.into_iter().map(|c| c.iso_2).collect())
         .unwrap_or_default())
 }

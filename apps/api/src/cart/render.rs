@@ -210,17 +210,7 @@ fn ts(t: &chrono::DateTime<chrono::Utc>) -> Value {
 
 /// The region with its countries, as the store's region routes render it.
 async fn region_json(state: &State, id: &str) -> ApiResult<Option<Value>> {
-    let Ok(region_id) = medusa_core::id::RegionId::parse(id) else {
-        return Ok(None);
-    };
-    let found = state
-        .registry
-        .get::<dyn medusa_region::RegionService>()
-        .map_err(Error::internal)?
-        .lookup(&[region_id])
-        .await?
-        .pop();
-    Ok(match found {
+    Ok(match super::region_details(state, id).await? {
         Some(d) => Some(
             serde_json::to_value(crate::routes::store::regions::region_body(d))
                 .map_err(Error::internal)?,

@@ -440,17 +440,9 @@ pub async fn add_item(
     let body = body.0;
     quantity_above_zero(body.quantity)?;
     let who = requester(&customer);
-    let current = cart::retrieve(&state, &path, &who).await?;
-    let line = cart::new_line_item(
-        &state,
-        &current,
-        &body.variant_id,
-        body.quantity,
-        body.metadata.map(Value::Object),
-    )
-    .await?;
     let now = state.clock.now();
-    let updated = cart::update(
+    let metadata = body.metadata.map(Value::Object);
+    let updated = cart::update_with(
         &state,
         &path,
         &who,
@@ -458,7 +450,14 @@ pub async fn add_item(
             stock: true,
             ..Checks::default()
         },
-        |c| {
+        |current| {
+            let state = state.clone();
+            async move {
+                cart::new_line_item(&state, &current, &body.variant_id, body.quantity, metadata)
+                    .await
+            }
+        },
+        |c, line| {
             let mut fresh = line.clone();
             // A retry must not reuse an id another attempt may have stored.
             fresh.id = medusa_core::id::LineItemId::new();
@@ -578,20 +577,23 @@ pub async fn add_shipping_method(
     let _: FieldsQuery = parse_query(req.query_string())?;
     let body = body.0;
     let who = requester(&customer);
-    let current = cart::retrieve(&state, &path, &who).await?;
-    let method = cart::shipping::method_for(
+    let data = body.data.map(Value::Object);
+    let updated = cart::update_with(
         &state,
-        &current,
-        &body.option_id,
-        body.data.map(Value::Object),
+        &path,
+        &who,
+        Checks::default(),
+        |current| {
+            let state = state.clone();
+            async move { cart::shipping::method_for(&state, &current, &body.option_id, data).await }
+        },
+        |c, method| {
+            let mut fresh = method.clone();
+            fresh.id = medusa_cart::ShippingMethodId::new();
+            c.shipping_methods = vec![fresh];
+            Ok(())
+        },
     )
-    .await?;
-    let updated = cart::update(&state, &path, &who, Checks::default(), |c| {
-        let mut fresh = method.clone();
-        fresh.id = medusa_cart::ShippingMethodId::new();
-        c.shipping_methods = vec![fresh];
-        Ok(())
-    })
     .await?;
     respond(&state, &updated, &req).await
 }
