@@ -265,3 +265,130 @@ describe("admin product lifecycle and store visibility", () => {
     assert.deepEqual(await storeSees(created.id), { listed: false, retrieved: false })
   })
 })
+
+describe("admin product update with variants, and price lists the store sees", () => {
+  const suffix = unique()
+  const handle = `conformance-cap-${suffix}`
+  let admin
+  let channel
+  let eur
+  let product
+  let list
+
+  before(async () => {
+    admin = await loggedInAdmin()
+    eur = (await store.store.region.list()).regions.find((r) => r.currency_code === "eur")
+    const { products } = await store.store.product.list({ limit: 1, fields: "id" })
+    const { product: seeded } = await admin.admin.product.retrieve(products[0].id, {
+      fields: "id,*sales_channels",
+    })
+    channel = seeded.sales_channels[0]
+    product = (
+      await admin.admin.product.create({
+        title: `Conformance Cap ${suffix}`,
+        handle,
+        status: "published",
+        sales_channels: [{ id: channel.id }],
+        options: [{ title: "Color", values: ["Red", "Blue"] }],
+        variants: ["Red", "Blue"].map((color) => ({
+          title: color,
+          manage_inventory: false,
+          options: { Color: color },
+          prices: [{ amount: 20, currency_code: "eur" }],
+        })),
+      })
+    ).product
+  })
+
+  const priced = async () => {
+    const { product: seen } = await store.store.product.retrieve(product.id, {
+      region_id: eur.id,
+    })
+    return Object.fromEntries(
+      seen.variants.map((v) => [v.title, v.calculated_price.calculated_amount])
+    )
+  }
+
+  test("variants in the update body: kept ones update, new ones are created, others go", async () => {
+    const red = product.variants.find((v) => v.title === "Red")
+    const option = product.options[0]
+    const { product: updated } = await admin.admin.product.update(product.id, {
+      options: [{ id: option.id, title: "Color", values: ["Red", "Green"] }],
+      variants: [
+        { id: red.id, prices: [{ id: red.prices[0].id, amount: 18 }] },
+        {
+          title: "Green",
+          manage_inventory: false,
+          options: { Color: "Green" },
+          prices: [{ amount: 22, currency_code: "eur" }],
+        },
+      ],
+    })
+    assert.deepEqual(updated.variants.map((v) => v.title).sort(), ["Green", "Red"])
+    assert.deepEqual(updated.options[0].values.map((v) => v.value).sort(), ["Green", "Red"])
+    assert.deepEqual(await priced(), { Red: 18, Green: 22 })
+    product = updated
+  })
+
+  test("a price list's batch prices reach the store, and leave it when deleted", async () => {
+    if (!eur) {
+      return
+    }
+    const red = product.variants.find((v) => v.title === "Red")
+    list = (
+      await admin.admin.priceList.create({
+        title: `Conformance sale ${suffix}`,
+        description: "js-sdk",
+        status: "active",
+        type: "sale",
+      })
+    ).price_list
+    const batch = await admin.admin.priceList.batchPrices(list.id, {
+      create: [{ variant_id: red.id, amount: 5, currency_code: "eur" }],
+    })
+    assert.deepEqual(sortedKeys(batch), ["created", "deleted", "updated"])
+    assert.equal(batch.created[0].variant_id, red.id)
+    assert.deepEqual(await priced(), { Red: 5, Green: 22 })
+
+    const { price_list } = await admin.admin.priceList.retrieve(list.id)
+    assert.deepEqual(
+      price_list.prices.map((p) => [p.variant_id, p.amount]),
+      [[red.id, 5]]
+    )
+
+    const removed = await admin.admin.priceList.batchPrices(list.id, {
+      delete: [batch.created[0].id],
+    })
+    assert.deepEqual(removed.deleted, {
+      ids: [batch.created[0].id],
+      object: "price",
+      deleted: true,
+    })
+    assert.deepEqual(await priced(), { Red: 18, Green: 22 })
+
+    const gone = await admin.admin.priceList.delete(list.id)
+    assert.deepEqual(gone, { id: list.id, object: "price_list", deleted: true })
+    await rejectsWith(
+      admin.admin.priceList.retrieve(list.id),
+      404,
+      `Price list with id: ${list.id} was not found`
+    )
+  })
+
+  test("collections and categories take products through add/remove", async () => {
+    const { collection } = await admin.admin.productCollection.create({
+      title: `Conformance ${suffix}`,
+    })
+    const res = await admin.admin.productCollection.updateProducts(collection.id, {
+      add: [product.id],
+    })
+    assert.equal(res.collection.id, collection.id)
+    const listed = await store.store.product.list({ collection_id: [collection.id] })
+    assert.deepEqual(
+      listed.products.map((p) => p.id),
+      [product.id]
+    )
+    await admin.admin.productCollection.updateProducts(collection.id, { remove: [product.id] })
+    assert.equal((await store.store.product.list({ collection_id: [collection.id] })).count, 0)
+  })
+})

@@ -6,10 +6,13 @@
 pub mod auth;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod order;
+pub mod payment;
 pub mod redis;
 pub mod response;
 pub mod routes;
@@ -39,6 +42,8 @@ pub fn modules() -> Vec<Box<dyn Module>> {
         Box::new(medusa_auth::AuthModule),
         Box::new(medusa_user::UserModule),
         Box::new(medusa_customer::CustomerModule),
+        Box::new(medusa_order::OrderModule),
+        Box::new(medusa_payment::PaymentModule::default()),
     ]
 }
 

@@ -95,9 +95,29 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
         "how long an api process may reuse a publishable key or region it looked up (0s disables)",
     ),
     (
+        "ORDER_GUEST_ACCESS_WINDOW",
+        "1h",
+        "how long after placement GET /store/orders/:id shows an order to a request without the owning customer's token (0s: never)",
+    ),
+    (
         "AUTO_SEED",
         "true",
         "embedded mode only: load the demo store into an empty SQLite database at start-up",
+    ),
+    (
+        "STRIPE_API_KEY",
+        "(unset: no Stripe)",
+        "Stripe secret key (sk_...); enables the pp_stripe_stripe payment provider",
+    ),
+    (
+        "STRIPE_WEBHOOK_SECRET",
+        "(unset)",
+        "Stripe webhook signing secret (whsec_...) for /hooks/payment/stripe_stripe",
+    ),
+    (
+        "STRIPE_API_BASE",
+        "https://api.stripe.com/",
+        "another Stripe endpoint (a local stand-in such as stripe-mock)",
     ),
     (
         "MEDUSA_CONFIG",
@@ -212,6 +232,10 @@ pub struct Config {
     pub log_format: LogFormat,
     pub auto_seed: bool,
     pub cache_ttl: HumanDuration,
+    pub stripe_api_key: Option<SecretString>,
+    pub stripe_webhook_secret: Option<SecretString>,
+    pub stripe_api_base: Option<String>,
+    pub order_guest_access_window: HumanDuration,
 }
 
 /// The embedded defaults; serialised so figment can layer the file and environment on top.
@@ -231,6 +255,7 @@ struct Defaults {
     log_format: LogFormat,
     auto_seed: bool,
     cache_ttl: &'static str,
+    order_guest_access_window: &'static str,
 }
 
 pub const DEFAULT_SECRET: &str = "supersecret";
@@ -252,6 +277,7 @@ impl Default for Defaults {
             log_format: LogFormat::Pretty,
             auto_seed: true,
             cache_ttl: "5s",
+            order_guest_access_window: "1h",
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::model::InventoryItemId;
+use crate::model::{InventoryItemId, ReservationItemId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InventoryError {
@@ -21,6 +21,16 @@ pub enum InventoryError {
         item: InventoryItemId,
         location: String,
     },
+    /// An item has at most one level per location.
+    #[error(
+        "Inventory level with inventory_item_id: {item}, location_id: {location}, already exists."
+    )]
+    LevelExists {
+        item: InventoryItemId,
+        location: String,
+    },
+    #[error("Reservation with id: {0} was not found")]
+    ReservationNotFound(ReservationItemId),
     #[error("Inventory item with sku: {0}, already exists.")]
     DuplicateSku(String),
     #[error("Cannot delete inventory item {0} because it has reservations")]
@@ -45,11 +55,14 @@ impl From<InventoryError> for medusa_core::Error {
         match e {
             InventoryError::ItemNotFound(_)
             | InventoryError::LevelNotFound { .. }
-            | InventoryError::NotStocked { .. } => Error::not_found(e.to_string()),
+            | InventoryError::NotStocked { .. }
+            | InventoryError::ReservationNotFound(_) => Error::not_found(e.to_string()),
             InventoryError::InsufficientStock { .. }
             | InventoryError::ItemHasReservations(_)
             | InventoryError::LevelHasReservations { .. } => Error::not_allowed(e.to_string()),
-            InventoryError::DuplicateSku(_) => Error::duplicate(e.to_string()),
+            InventoryError::DuplicateSku(_) | InventoryError::LevelExists { .. } => {
+                Error::duplicate(e.to_string())
+            }
             InventoryError::InvalidData(_) => Error::invalid_data(e.to_string()),
             InventoryError::Database(db) => db.into(),
         }

@@ -19,7 +19,8 @@ mod service;
 pub use error::InventoryError;
 pub use model::{
     CreateInventoryItem, FulfillmentRequest, InventoryItem, InventoryItemId, InventoryLevel,
-    InventoryLevelId, ListInventoryItems, Reservation, ReservationItemId, ReservationRequest,
+    InventoryLevelId, ListInventoryItems, ListInventoryLevels, ListReservations, Reservation,
+    ReservationItemId, ReservationRequest, UpdateInventoryItem, UpdateReservation,
     VariantInventoryItem,
 };
 pub use repo::MAX_IDS_PER_QUERY;

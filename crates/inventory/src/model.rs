@@ -17,6 +17,7 @@ pub struct InventoryItem {
     pub hs_code: Option<String>,
     pub mid_code: Option<String>,
     pub material: Option<String>,
+    pub unit_of_measure: Option<String>,
     pub weight: Option<i64>,
     pub length: Option<i64>,
     pub height: Option<i64>,
@@ -43,6 +44,7 @@ pub struct CreateInventoryItem {
     pub hs_code: Option<String>,
     pub mid_code: Option<String>,
     pub material: Option<String>,
+    pub unit_of_measure: Option<String>,
     pub weight: Option<i64>,
     pub length: Option<i64>,
     pub height: Option<i64>,
@@ -59,6 +61,13 @@ pub struct ListInventoryItems {
     pub ids: Vec<InventoryItemId>,
     pub skus: Vec<String>,
     pub q: Option<String>,
+    /// Items with a level at one of these locations (`location_levels.location_id`).
+    pub location_ids: Vec<String>,
+    pub origin_countries: Vec<String>,
+    pub hs_codes: Vec<String>,
+    pub mid_codes: Vec<String>,
+    pub materials: Vec<String>,
+    pub requires_shipping: Option<bool>,
     pub offset: u64,
     pub limit: u64,
 }
@@ -69,11 +78,99 @@ impl Default for ListInventoryItems {
             ids: Vec::new(),
             skus: Vec::new(),
             q: None,
+            location_ids: Vec::new(),
+            origin_countries: Vec::new(),
+            hs_codes: Vec::new(),
+            mid_codes: Vec::new(),
+            materials: Vec::new(),
+            requires_shipping: None,
             offset: 0,
             // Medusa's admin default page size.
             limit: 20,
         }
     }
+}
+
+/// What [`crate::InventoryService::update_item`] changes: `None` leaves a column alone,
+/// `Some(None)` clears it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateInventoryItem {
+    pub sku: Option<Option<String>>,
+    pub title: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub thumbnail: Option<Option<String>>,
+    pub origin_country: Option<Option<String>>,
+    pub hs_code: Option<Option<String>>,
+    pub mid_code: Option<Option<String>>,
+    pub material: Option<Option<String>>,
+    pub unit_of_measure: Option<Option<String>>,
+    pub weight: Option<Option<i64>>,
+    pub length: Option<Option<i64>>,
+    pub height: Option<Option<i64>>,
+    pub width: Option<Option<i64>>,
+    pub requires_shipping: Option<bool>,
+    pub metadata: Option<Option<Value>>,
+}
+
+/// Filters and page of [`crate::InventoryService::list_levels_page`]; empty filters match
+/// everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListInventoryLevels {
+    pub ids: Vec<InventoryLevelId>,
+    pub item_ids: Vec<InventoryItemId>,
+    pub location_ids: Vec<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl Default for ListInventoryLevels {
+    fn default() -> Self {
+        ListInventoryLevels {
+            ids: Vec::new(),
+            item_ids: Vec::new(),
+            location_ids: Vec::new(),
+            offset: 0,
+            // Medusa's default page of location levels.
+            limit: 50,
+        }
+    }
+}
+
+/// Filters and page of [`crate::InventoryService::list_reservations`] (oldest first); empty
+/// filters match everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListReservations {
+    pub ids: Vec<ReservationItemId>,
+    pub location_ids: Vec<String>,
+    pub inventory_item_ids: Vec<InventoryItemId>,
+    pub line_item_ids: Vec<String>,
+    pub created_by: Vec<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl Default for ListReservations {
+    fn default() -> Self {
+        ListReservations {
+            ids: Vec::new(),
+            location_ids: Vec::new(),
+            inventory_item_ids: Vec::new(),
+            line_item_ids: Vec::new(),
+            created_by: Vec::new(),
+            offset: 0,
+            // Medusa's admin default page size.
+            limit: 20,
+        }
+    }
+}
+
+/// What [`crate::InventoryService::update_reservation`] changes; `None` leaves a column alone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateReservation {
+    pub location_id: Option<String>,
+    pub quantity: Option<i64>,
+    pub description: Option<Option<String>>,
+    pub metadata: Option<Option<Value>>,
 }
 
 /// The stock of one item at one location.

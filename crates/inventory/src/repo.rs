@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::entity::{
     inventory_item as item, inventory_level as level, product_variant_inventory_item as link,
     reservation_item as reservation,
 };
-use crate::model::ListInventoryItems;
+use crate::model::{ListInventoryItems, ListInventoryLevels, ListReservations};
 
 /// Ids bound in one `IN (...)` list. PostgreSQL allows 65535 parameters per statement and the
 /// bundled SQLite 32766; one chunk covers any realistic page, so a lookup stays one query.
@@ -65,6 +65,7 @@ pub async fn insert_item<C: ConnectionTrait>(
         hs_code: Set(row.hs_code),
         mid_code: Set(row.mid_code),
         material: Set(row.material),
+        unit_of_measure: Set(row.unit_of_measure),
         weight: Set(row.weight),
         length: Set(row.length),
         height: Set(row.height),
@@ -112,6 +113,27 @@ fn item_filter(filter: &ListInventoryItems) -> Condition {
     }
     if !filter.skus.is_empty() {
         cond = cond.add(item::Column::Sku.is_in(filter.skus.iter().cloned()));
+    }
+    for (col, values) in [
+        (item::Column::OriginCountry, &filter.origin_countries),
+        (item::Column::HsCode, &filter.hs_codes),
+        (item::Column::MidCode, &filter.mid_codes),
+        (item::Column::Material, &filter.materials),
+    ] {
+        if !values.is_empty() {
+            cond = cond.add(col.is_in(values.iter().cloned()));
+        }
+    }
+    if let Some(flag) = filter.requires_shipping {
+        cond = cond.add(item::Column::RequiresShipping.eq(flag));
+    }
+    if !filter.location_ids.is_empty() {
+        let stocked_there = Query::select()
+            .column(level::Column::InventoryItemId)
+            .from(level::Entity)
+            .and_where(level::Column::LocationId.is_in(filter.location_ids.iter().cloned()))
+            .to_owned();
+        cond = cond.add(item::Column::Id.in_subquery(stocked_there));
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {
         cond = cond.add(
@@ -175,6 +197,16 @@ pub async fn stock_sums<C: ConnectionTrait>(
         }
     }
     Ok(sums)
+}
+
+/// Writes every column of an existing item row.
+pub async fn update_item<C: ConnectionTrait>(
+    db: &C,
+    row: item::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let am: item::ActiveModel = row.into();
+    am.reset_all().update(db).await?;
+    Ok(())
 }
 
 /// Soft-deletes a live item; `false` when there is none.
@@ -352,6 +384,102 @@ pub async fn levels_of_item<C: ConnectionTrait>(
         .order_by_asc(level::Column::LocationId)
         .all(db)
         .await
+}
+
+/// The levels of the items, by item then location.
+pub async fn levels_of_items<C: ConnectionTrait>(
+    db: &C,
+    item_ids: &[String],
+) -> Result<Vec<level::Model>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    for chunk in item_ids.chunks(MAX_IDS_PER_QUERY) {
+        out.extend(
+            level::Entity::find()
+                .filter(level::Column::InventoryItemId.is_in(chunk.iter().cloned()))
+                .order_by_asc(level::Column::InventoryItemId)
+                .order_by_asc(level::Column::LocationId)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+fn level_filter(filter: &ListInventoryLevels) -> Condition {
+    let mut cond = Condition::all();
+    if !filter.ids.is_empty() {
+        cond = cond.add(level::Column::Id.is_in(filter.ids.iter().map(|i| i.as_str().to_owned())));
+    }
+    if !filter.item_ids.is_empty() {
+        cond = cond.add(
+            level::Column::InventoryItemId
+                .is_in(filter.item_ids.iter().map(|i| i.as_str().to_owned())),
+        );
+    }
+    if !filter.location_ids.is_empty() {
+        cond = cond.add(level::Column::LocationId.is_in(filter.location_ids.iter().cloned()));
+    }
+    cond
+}
+
+/// One page of levels (oldest first) and the number matching the filters.
+pub async fn list_levels<C: ConnectionTrait>(
+    db: &C,
+    filter: &ListInventoryLevels,
+) -> Result<(Vec<level::Model>, u64), sea_orm::DbErr> {
+    let count = level::Entity::find()
+        .filter(level_filter(filter))
+        .count(db)
+        .await?;
+    let rows = level::Entity::find()
+        .filter(level_filter(filter))
+        .order_by_asc(level::Column::CreatedAt)
+        .order_by_asc(level::Column::Id)
+        .offset(filter.offset)
+        .limit(filter.limit)
+        .all(db)
+        .await?;
+    Ok((rows, count))
+}
+
+/// Inserts a new level; the unique (item, location) index refuses a second one.
+pub async fn insert_level<C: ConnectionTrait>(
+    db: &C,
+    row: level::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let am = level::ActiveModel {
+        id: Set(row.id),
+        inventory_item_id: Set(row.inventory_item_id),
+        location_id: Set(row.location_id),
+        stocked_quantity: Set(row.stocked_quantity),
+        reserved_quantity: Set(0),
+        incoming_quantity: Set(row.incoming_quantity),
+        metadata: Set(row.metadata),
+        created_at: Set(row.created_at),
+        updated_at: Set(row.updated_at),
+    };
+    level::Entity::insert(am).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Sets the stocked and/or incoming quantity of a level (never `reserved_quantity`); `false`
+/// when the level does not exist.
+pub async fn set_level_quantities<C: ConnectionTrait>(
+    db: &C,
+    item_id: &str,
+    location_id: &str,
+    stocked: Option<i64>,
+    incoming: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut q = level_update(item_id, location_id, at);
+    if let Some(n) = stocked {
+        q.value(level::Column::StockedQuantity, n);
+    }
+    if let Some(n) = incoming {
+        q.value(level::Column::IncomingQuantity, n);
+    }
+    medusa_db::expect_one_row(&db.execute(&q).await?)
 }
 
 /// Creates the level, or sets the stocked quantity of the existing one. `reserved_quantity`
@@ -596,6 +724,81 @@ pub async fn set_reservation_quantity<C: ConnectionTrait>(
         .col_expr(reservation::Column::Quantity, Expr::val(quantity))
         .col_expr(reservation::Column::UpdatedAt, at.into())
         .filter(reservation::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn reservation_filter(filter: &ListReservations) -> Condition {
+    let mut cond = Condition::all();
+    if !filter.ids.is_empty() {
+        cond = cond
+            .add(reservation::Column::Id.is_in(filter.ids.iter().map(|i| i.as_str().to_owned())));
+    }
+    if !filter.location_ids.is_empty() {
+        cond = cond.add(reservation::Column::LocationId.is_in(filter.location_ids.iter().cloned()));
+    }
+    if !filter.inventory_item_ids.is_empty() {
+        cond = cond.add(
+            reservation::Column::InventoryItemId.is_in(
+                filter
+                    .inventory_item_ids
+                    .iter()
+                    .map(|i| i.as_str().to_owned()),
+            ),
+        );
+    }
+    if !filter.line_item_ids.is_empty() {
+        cond =
+            cond.add(reservation::Column::LineItemId.is_in(filter.line_item_ids.iter().cloned()));
+    }
+    if !filter.created_by.is_empty() {
+        cond = cond.add(reservation::Column::CreatedBy.is_in(filter.created_by.iter().cloned()));
+    }
+    cond
+}
+
+/// One page of reservations (oldest first) and the number matching the filters.
+pub async fn list_reservations<C: ConnectionTrait>(
+    db: &C,
+    filter: &ListReservations,
+) -> Result<(Vec<reservation::Model>, u64), sea_orm::DbErr> {
+    let count = reservation::Entity::find()
+        .filter(reservation_filter(filter))
+        .count(db)
+        .await?;
+    let rows = reservation::Entity::find()
+        .filter(reservation_filter(filter))
+        .order_by_asc(reservation::Column::CreatedAt)
+        .order_by_asc(reservation::Column::Id)
+        .offset(filter.offset)
+        .limit(filter.limit)
+        .all(db)
+        .await?;
+    Ok((rows, count))
+}
+
+/// Writes the location, quantity, description and metadata of a reservation.
+pub async fn update_reservation<C: ConnectionTrait>(
+    db: &C,
+    row: &reservation::Model,
+) -> Result<(), sea_orm::DbErr> {
+    reservation::Entity::update_many()
+        .col_expr(
+            reservation::Column::LocationId,
+            Expr::val(row.location_id.clone()),
+        )
+        .col_expr(reservation::Column::Quantity, Expr::val(row.quantity))
+        .col_expr(
+            reservation::Column::Description,
+            Expr::val(row.description.clone()),
+        )
+        .col_expr(
+            reservation::Column::Metadata,
+            Expr::val(row.metadata.clone()),
+        )
+        .col_expr(reservation::Column::UpdatedAt, row.updated_at.into())
+        .filter(reservation::Column::Id.eq(row.id.as_str()))
         .exec(db)
         .await?;
     Ok(())

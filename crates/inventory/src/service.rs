@@ -14,7 +14,8 @@ use crate::entity::{
 use crate::error::InventoryError;
 use crate::model::{
     CreateInventoryItem, FulfillmentRequest, InventoryItem, InventoryItemId, InventoryLevel,
-    InventoryLevelId, ListInventoryItems, Reservation, ReservationItemId, ReservationRequest,
+    InventoryLevelId, ListInventoryItems, ListInventoryLevels, ListReservations, Reservation,
+    ReservationItemId, ReservationRequest, UpdateInventoryItem, UpdateReservation,
     VariantInventoryItem,
 };
 use crate::repo;
@@ -132,6 +133,61 @@ pub trait InventoryService: Send + Sync {
     /// reservations and `reserved_quantity` together (availability is unchanged for the
     /// reserved part). One transaction.
     async fn fulfill(&self, lines: &[FulfillmentRequest]) -> Result<(), InventoryError>;
+
+    // --- admin api ---------------------------------------------------------------------------
+    /// Changes a live item's columns (a sku must stay unique among live items).
+    async fn update_item(
+        &self,
+        id: &InventoryItemId,
+        input: UpdateInventoryItem,
+    ) -> Result<InventoryItem, InventoryError>;
+    /// The levels of the items, by item then location. One query per
+    /// [`crate::MAX_IDS_PER_QUERY`] items.
+    async fn levels_for_items(
+        &self,
+        item_ids: &[InventoryItemId],
+    ) -> Result<Vec<InventoryLevel>, InventoryError>;
+    /// One page of levels (oldest first) and the total count.
+    async fn list_levels_page(
+        &self,
+        filter: &ListInventoryLevels,
+    ) -> Result<(Vec<InventoryLevel>, u64), InventoryError>;
+    /// Creates the item's level at a location (quantities >= 0); refused with
+    /// [`InventoryError::LevelExists`] when the item already has one there.
+    async fn create_level(
+        &self,
+        item_id: &InventoryItemId,
+        location_id: &str,
+        stocked_quantity: i64,
+        incoming_quantity: i64,
+    ) -> Result<InventoryLevel, InventoryError>;
+    /// Sets a level's stocked and/or incoming quantity (>= 0); `reserved_quantity` is never
+    /// written here.
+    async fn update_level(
+        &self,
+        item_id: &InventoryItemId,
+        location_id: &str,
+        stocked_quantity: Option<i64>,
+        incoming_quantity: Option<i64>,
+    ) -> Result<InventoryLevel, InventoryError>;
+    /// One page of reservations (oldest first) and the total count.
+    async fn list_reservations(
+        &self,
+        filter: &ListReservations,
+    ) -> Result<(Vec<Reservation>, u64), InventoryError>;
+    async fn retrieve_reservation(
+        &self,
+        id: &ReservationItemId,
+    ) -> Result<Reservation, InventoryError>;
+    /// Changes a reservation's quantity, location, description or metadata in one
+    /// transaction: the reservation row is locked, the old level gives back what it had
+    /// reserved and the new one takes the new quantity through the same guarded update as
+    /// [`InventoryService::reserve`], so an update never oversells.
+    async fn update_reservation(
+        &self,
+        id: &ReservationItemId,
+        input: UpdateReservation,
+    ) -> Result<Reservation, InventoryError>;
 }
 
 pub struct DbInventoryService {
@@ -168,6 +224,7 @@ fn to_item(row: item::Model, sums: Option<(i64, i64)>) -> InventoryItem {
         hs_code: row.hs_code,
         mid_code: row.mid_code,
         material: row.material,
+        unit_of_measure: row.unit_of_measure,
         weight: row.weight,
         length: row.length,
         height: row.height,
@@ -230,6 +287,15 @@ fn positive(quantity: i64, what: &str) -> Result<(), InventoryError> {
     if quantity <= 0 {
         return Err(InventoryError::InvalidData(format!(
             "{what} must be greater than 0"
+        )));
+    }
+    Ok(())
+}
+
+fn not_negative(quantity: i64, what: &str) -> Result<(), InventoryError> {
+    if quantity < 0 {
+        return Err(InventoryError::InvalidData(format!(
+            "{what} must be greater than or equal to 0"
         )));
     }
     Ok(())
@@ -307,6 +373,7 @@ impl InventoryService for DbInventoryService {
             hs_code: input.hs_code,
             mid_code: input.mid_code,
             material: input.material,
+            unit_of_measure: input.unit_of_measure,
             weight: input.weight,
             length: input.length,
             height: input.height,
@@ -736,5 +803,259 @@ impl InventoryService for DbInventoryService {
         medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn update_item(
+        &self,
+        id: &InventoryItemId,
+        input: UpdateInventoryItem,
+    ) -> Result<InventoryItem, InventoryError> {
+        let tx = begin_write(&self.db).await?;
+        let mut row = repo::find_item(&tx, id.as_str())
+            .await?
+            .ok_or_else(|| InventoryError::ItemNotFound(id.clone()))?;
+        let UpdateInventoryItem {
+            sku,
+            title,
+            description,
+            thumbnail,
+            origin_country,
+            hs_code,
+            mid_code,
+            material,
+            unit_of_measure,
+            weight,
+            length,
+            height,
+            width,
+            requires_shipping,
+            metadata,
+        } = input;
+        fn set<T>(col: &mut T, v: Option<T>) {
+            if let Some(v) = v {
+                *col = v;
+            }
+        }
+        set(&mut row.sku, sku);
+        set(&mut row.title, title);
+        set(&mut row.description, description);
+        set(&mut row.thumbnail, thumbnail);
+        set(&mut row.origin_country, origin_country);
+        set(&mut row.hs_code, hs_code);
+        set(&mut row.mid_code, mid_code);
+        set(&mut row.material, material);
+        set(&mut row.unit_of_measure, unit_of_measure);
+        set(&mut row.weight, weight);
+        set(&mut row.length, length);
+        set(&mut row.height, height);
+        set(&mut row.width, width);
+        set(&mut row.requires_shipping, requires_shipping);
+        set(&mut row.metadata, metadata);
+        row.updated_at = self.now();
+        match repo::update_item(&tx, row.clone()).await {
+            Ok(()) => {}
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                return Err(InventoryError::DuplicateSku(row.sku.unwrap_or_default()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // Titles and skus show in responses the cache keeps.
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
+        let sums = repo::stock_sums(&tx, std::slice::from_ref(&row.id)).await?;
+        tx.commit().await?;
+        let s = sums.get(&row.id).copied();
+        Ok(to_item(row, s))
+    }
+
+    async fn levels_for_items(
+        &self,
+        item_ids: &[InventoryItemId],
+    ) -> Result<Vec<InventoryLevel>, InventoryError> {
+        if item_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = item_ids.iter().map(|i| i.as_str().to_owned()).collect();
+        Ok(repo::levels_of_items(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(to_level)
+            .collect())
+    }
+
+    async fn list_levels_page(
+        &self,
+        filter: &ListInventoryLevels,
+    ) -> Result<(Vec<InventoryLevel>, u64), InventoryError> {
+        let (rows, count) = repo::list_levels(&self.db, filter).await?;
+        Ok((rows.into_iter().map(to_level).collect(), count))
+    }
+
+    async fn create_level(
+        &self,
+        item_id: &InventoryItemId,
+        location_id: &str,
+        stocked_quantity: i64,
+        incoming_quantity: i64,
+    ) -> Result<InventoryLevel, InventoryError> {
+        location(location_id)?;
+        not_negative(stocked_quantity, "stocked_quantity")?;
+        not_negative(incoming_quantity, "incoming_quantity")?;
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        if repo::find_item_shared(&tx, item_id.as_str())
+            .await?
+            .is_none()
+        {
+            return Err(InventoryError::ItemNotFound(item_id.clone()));
+        }
+        let row = level::Model {
+            id: InventoryLevelId::new().into_string(),
+            inventory_item_id: item_id.as_str().to_owned(),
+            location_id: location_id.to_owned(),
+            stocked_quantity,
+            reserved_quantity: 0,
+            incoming_quantity,
+            metadata: None,
+            created_at: now,
+            updated_at: now,
+        };
+        match repo::insert_level(&tx, row.clone()).await {
+            Ok(()) => {}
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                return Err(InventoryError::LevelExists {
+                    item: item_id.clone(),
+                    location: location_id.to_owned(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
+        tx.commit().await?;
+        Ok(to_level(row))
+    }
+
+    async fn update_level(
+        &self,
+        item_id: &InventoryItemId,
+        location_id: &str,
+        stocked_quantity: Option<i64>,
+        incoming_quantity: Option<i64>,
+    ) -> Result<InventoryLevel, InventoryError> {
+        if let Some(n) = stocked_quantity {
+            not_negative(n, "stocked_quantity")?;
+        }
+        if let Some(n) = incoming_quantity {
+            not_negative(n, "incoming_quantity")?;
+        }
+        let not_found = || InventoryError::LevelNotFound {
+            item: item_id.clone(),
+            location: location_id.to_owned(),
+        };
+        let tx = begin_write(&self.db).await?;
+        if !repo::set_level_quantities(
+            &tx,
+            item_id.as_str(),
+            location_id,
+            stocked_quantity,
+            incoming_quantity,
+            self.now(),
+        )
+        .await?
+        {
+            return Err(not_found());
+        }
+        let row = repo::find_level(&tx, item_id.as_str(), location_id)
+            .await?
+            .ok_or_else(not_found)?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
+        tx.commit().await?;
+        Ok(to_level(row))
+    }
+
+    async fn list_reservations(
+        &self,
+        filter: &ListReservations,
+    ) -> Result<(Vec<Reservation>, u64), InventoryError> {
+        let (rows, count) = repo::list_reservations(&self.db, filter).await?;
+        Ok((rows.into_iter().map(to_reservation).collect(), count))
+    }
+
+    async fn retrieve_reservation(
+        &self,
+        id: &ReservationItemId,
+    ) -> Result<Reservation, InventoryError> {
+        repo::reservations_by_ids(&self.db, &[id.as_str().to_owned()], false)
+            .await?
+            .pop()
+            .map(to_reservation)
+            .ok_or_else(|| InventoryError::ReservationNotFound(id.clone()))
+    }
+
+    async fn update_reservation(
+        &self,
+        id: &ReservationItemId,
+        input: UpdateReservation,
+    ) -> Result<Reservation, InventoryError> {
+        if let Some(q) = input.quantity {
+            positive(q, "quantity")?;
+        }
+        if let Some(l) = input.location_id.as_deref() {
+            location(l)?;
+        }
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        // Locked (PostgreSQL): a concurrent update or release of this reservation waits, so
+        // both never adjust the levels from the same old quantity.
+        let old = repo::reservations_by_ids(&tx, &[id.as_str().to_owned()], true)
+            .await?
+            .pop()
+            .ok_or_else(|| InventoryError::ReservationNotFound(id.clone()))?;
+        let mut new = old.clone();
+        if let Some(l) = input.location_id {
+            new.location_id = l;
+        }
+        if let Some(q) = input.quantity {
+            new.quantity = q;
+        }
+        if let Some(d) = input.description {
+            new.description = d;
+        }
+        if let Some(m) = input.metadata {
+            new.metadata = m;
+        }
+        new.updated_at = now;
+
+        // Change of reserved quantity per location of the item: (delta, part that must fit).
+        let mut deltas: BTreeMap<&str, i64> = BTreeMap::new();
+        *deltas.entry(old.location_id.as_str()).or_insert(0) -= old.quantity;
+        *deltas.entry(new.location_id.as_str()).or_insert(0) += new.quantity;
+        // BTreeMap order: levels are locked in the same order as by `reserve`.
+        for (loc, delta) in &deltas {
+            let item = old.inventory_item_id.as_str();
+            let done = match delta.cmp(&0) {
+                std::cmp::Ordering::Equal => true,
+                std::cmp::Ordering::Less => {
+                    repo::subtract_quantities(&tx, item, loc, 0, -delta, now).await?
+                }
+                std::cmp::Ordering::Greater => {
+                    let guarded = if old.allow_backorder { 0 } else { *delta };
+                    repo::add_reserved(&tx, item, loc, *delta, guarded, now).await?
+                }
+            };
+            if done {
+                continue;
+            }
+            let stocked = repo::find_level(&tx, item, loc).await?.is_some();
+            let (item, location) = (item_id(item), (*loc).to_owned());
+            return Err(if stocked {
+                InventoryError::InsufficientStock { item, location }
+            } else {
+                InventoryError::NotStocked { item, location }
+            });
+        }
+        repo::update_reservation(&tx, &new).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::INVENTORY).await?;
+        tx.commit().await?;
+        Ok(to_reservation(new))
     }
 }

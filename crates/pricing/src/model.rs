@@ -182,3 +182,72 @@ pub struct PriceList {
     #[serde(serialize_with = "medusa_core::time::js")]
     pub updated_at: DateTime<Utc>,
 }
+
+/// Changes to a price list (`POST /admin/price-lists/:id`); `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct UpdatePriceList {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub list_type: Option<PriceListType>,
+    pub status: Option<PriceListStatus>,
+    /// `Some(None)` clears the date.
+    pub starts_at: Option<Option<DateTime<Utc>>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    /// Replaces all of the list's rules when given.
+    pub rules: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// Changes to one price of a price list; `None` keeps the stored value.
+#[derive(Debug, Clone)]
+pub struct PriceUpdate {
+    pub id: String,
+    pub variant_id: String,
+    pub currency_code: Option<CurrencyCode>,
+    pub amount: Option<Amount>,
+    pub min_quantity: Option<Option<i64>>,
+    pub max_quantity: Option<Option<i64>>,
+    /// Replaces the price's rules when given.
+    pub rules: Option<BTreeMap<String, String>>,
+}
+
+/// What one `prices/batch` call does to a price list.
+#[derive(Debug, Clone, Default)]
+pub struct PriceListBatch {
+    /// (variant id, price).
+    pub create: Vec<(String, PriceInput)>,
+    pub update: Vec<PriceUpdate>,
+    /// Price ids; ids that are not prices of the list are ignored, as Medusa does.
+    pub delete: Vec<String>,
+}
+
+/// A price of a price list, as Medusa's admin shows it (`price_list.prices[]`, batch results):
+/// the variant it prices instead of its price set, rules as an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceListPrice {
+    pub id: String,
+    pub variant_id: Option<String>,
+    pub currency_code: CurrencyCode,
+    pub amount: Amount,
+    pub min_quantity: Option<i64>,
+    pub max_quantity: Option<i64>,
+    pub rules: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Serialize for PriceListPrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("currency_code", &self.currency_code)?;
+        m.serialize_entry("amount", &self.amount)?;
+        m.serialize_entry("min_quantity", &self.min_quantity)?;
+        m.serialize_entry("max_quantity", &self.max_quantity)?;
+        m.serialize_entry("created_at", &medusa_core::time::to_js(&self.created_at))?;
+        m.serialize_entry("updated_at", &medusa_core::time::to_js(&self.updated_at))?;
+        m.serialize_entry("deleted_at", &Option::<String>::None)?;
+        m.serialize_entry("variant_id", &self.variant_id)?;
+        m.serialize_entry("rules", &self.rules)?;
+        m.end()
+    }
+}

@@ -93,3 +93,42 @@ pub async fn all_lists<C: ConnectionTrait>(db: &C) -> Result<Vec<price_list::Mod
         .all(db)
         .await
 }
+
+/// Variant links of price sets (a price-list price shows the variant it prices).
+pub async fn links_of_sets<C: ConnectionTrait>(
+    db: &C,
+    price_set_ids: &[String],
+) -> Result<Vec<variant_price_set::Model>, DbErr> {
+    variant_price_set::Entity::find()
+        .filter(variant_price_set::Column::PriceSetId.is_in(price_set_ids.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// Live prices of one price list, oldest first.
+pub async fn list_prices<C: ConnectionTrait>(
+    db: &C,
+    list_id: &str,
+) -> Result<Vec<price::Model>, DbErr> {
+    price::Entity::find()
+        .filter(price::Column::PriceListId.eq(list_id))
+        .filter(price::Column::DeletedAt.is_null())
+        .order_by_asc(price::Column::CreatedAt)
+        .order_by_asc(price::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Live prices by id.
+pub async fn prices_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[String],
+) -> Result<Vec<price::Model>, DbErr> {
+    price::Entity::find()
+        .filter(price::Column::Id.is_in(ids.iter().cloned()))
+        .filter(price::Column::DeletedAt.is_null())
+        .order_by_asc(price::Column::CreatedAt)
+        .order_by_asc(price::Column::Id)
+        .all(db)
+        .await
+}

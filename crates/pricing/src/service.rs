@@ -34,6 +34,20 @@ pub trait PricingService: Send + Sync {
     ) -> Result<HashMap<String, CalculatedPrice>>;
     async fn create_price_list(&self, input: NewPriceList) -> Result<PriceList>;
     async fn list_price_lists(&self) -> Result<Vec<PriceList>>;
+    /// A price list with its prices (`GET /admin/price-lists/:id`).
+    async fn price_list(&self, id: &str) -> Result<(PriceList, Vec<PriceListPrice>)>;
+    async fn update_price_list(&self, id: &str, input: UpdatePriceList) -> Result<()>;
+    /// Soft-deletes the list and its prices.
+    async fn delete_price_list(&self, id: &str) -> Result<()>;
+    /// Creates, updates and deletes prices of a list in one transaction; answers the created
+    /// and updated prices. Prices may only be added for variants that have a price set.
+    async fn batch_price_list_prices(
+        &self,
+        id: &str,
+        batch: PriceListBatch,
+    ) -> Result<(Vec<PriceListPrice>, Vec<PriceListPrice>)>;
+    /// Ids of the list's prices of these variants (`POST /admin/price-lists/:id/products`).
+    async fn price_list_price_ids(&self, id: &str, variant_ids: &[String]) -> Result<Vec<String>>;
     /// Whether prices are tax-inclusive for `attribute` (`currency_code` or `region_id`) = `value`.
     async fn set_price_preference(
         &self,
@@ -65,7 +79,7 @@ async fn insert_price<C: ConnectionTrait>(
     list_id: Option<&str>,
     p: &PriceInput,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<()> {
+) -> Result<String> {
     let minor = p
         .amount
         .to_minor(&p.currency_code)
@@ -87,22 +101,8 @@ async fn insert_price<C: ConnectionTrait>(
     }))
     .exec_without_returning(db)
     .await?;
-    for (attr, value) in &p.rules {
-        price_rule::Entity::insert(price_rule::ActiveModel::from(price_rule::Model {
-            id: PriceRuleId::new().into_string(),
-            price_id: id.clone(),
-            attribute: attr.clone(),
-            value: value.clone(),
-            operator: "eq".into(),
-            priority: 0,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        }))
-        .exec_without_returning(db)
-        .await?;
-    }
-    Ok(())
+    insert_rules(db, &id, &p.rules, now).await?;
+    Ok(id)
 }
 
 async fn ensure_price_set<C: ConnectionTrait>(
@@ -179,6 +179,98 @@ fn to_list(l: price_list::Model, rules: &[price_list_rule::Model]) -> PriceList 
         created_at: l.created_at,
         updated_at: l.updated_at,
     }
+}
+
+/// Price rows as Medusa's admin shows a price list's prices: with the variant and the rules.
+async fn list_price_views<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<price::Model>,
+) -> Result<Vec<PriceListPrice>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sets: Vec<String> = rows.iter().map(|p| p.price_set_id.clone()).collect();
+    let links: HashMap<String, String> = repo::links_of_sets(db, &sets)
+        .await?
+        .into_iter()
+        .map(|l| (l.price_set_id, l.variant_id))
+        .collect();
+    let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
+    let rules = repo::rules(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let cur = currency(&p.currency_code);
+            PriceListPrice {
+                variant_id: links.get(&p.price_set_id).cloned(),
+                amount: MinorUnits(p.amount).to_amount(&cur),
+                currency_code: cur,
+                min_quantity: p.min_quantity,
+                max_quantity: p.max_quantity,
+                rules: rules
+                    .iter()
+                    .filter(|r| r.price_id == p.id)
+                    .map(|r| (r.attribute.clone(), r.value.clone()))
+                    .collect(),
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+                id: p.id,
+            }
+        })
+        .collect())
+}
+
+async fn live_list<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<price_list::Model>> {
+    Ok(repo::lists(db, &[id.to_owned()]).await?.into_iter().next())
+}
+
+async fn insert_rules<C: ConnectionTrait>(
+    db: &C,
+    price_id: &str,
+    rules: &BTreeMap<String, String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    for (attr, value) in rules {
+        price_rule::Entity::insert(price_rule::ActiveModel::from(price_rule::Model {
+            id: PriceRuleId::new().into_string(),
+            price_id: price_id.to_owned(),
+            attribute: attr.clone(),
+            value: value.clone(),
+            operator: "eq".into(),
+            priority: 0,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_list_rules<C: ConnectionTrait>(
+    db: &C,
+    list_id: &str,
+    rules: &BTreeMap<String, Vec<String>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<price_list_rule::Model>> {
+    let mut out = Vec::new();
+    for (attr, values) in rules {
+        let r = price_list_rule::Model {
+            id: PriceListRuleId::new().into_string(),
+            price_list_id: list_id.to_owned(),
+            attribute: attr.clone(),
+            value: serde_json::json!(values),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        price_list_rule::Entity::insert(price_list_rule::ActiveModel::from(r.clone()))
+            .exec_without_returning(db)
+            .await?;
+        out.push(r);
+    }
+    Ok(out)
 }
 
 #[async_trait]
@@ -362,22 +454,7 @@ impl PricingService for DbPricingService {
         price_list::Entity::insert(price_list::ActiveModel::from(row.clone()))
             .exec_without_returning(&tx)
             .await?;
-        let mut rule_rows = Vec::new();
-        for (attr, values) in &input.rules {
-            let r = price_list_rule::Model {
-                id: PriceListRuleId::new().into_string(),
-                price_list_id: id.clone(),
-                attribute: attr.clone(),
-                value: serde_json::json!(values),
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-            };
-            price_list_rule::Entity::insert(price_list_rule::ActiveModel::from(r.clone()))
-                .exec_without_returning(&tx)
-                .await?;
-            rule_rows.push(r);
-        }
+        let rule_rows = insert_list_rules(&tx, &id, &input.rules, now).await?;
         for (variant_id, price) in &input.prices {
             let set = ensure_price_set(&tx, variant_id, now).await?;
             insert_price(&tx, &set, Some(&id), price, now).await?;
@@ -392,6 +469,213 @@ impl PricingService for DbPricingService {
         let ids: Vec<String> = lists.iter().map(|l| l.id.clone()).collect();
         let rules = repo::list_rules(&self.db, &ids).await?;
         Ok(lists.into_iter().map(|l| to_list(l, &rules)).collect())
+    }
+
+    async fn price_list(&self, id: &str) -> Result<(PriceList, Vec<PriceListPrice>)> {
+        let list = live_list(&self.db, id)
+            .await?
+            .ok_or_else(|| PricingError::PriceListNotFound(id.to_owned()))?;
+        let rules = repo::list_rules(&self.db, &[id.to_owned()]).await?;
+        let prices = list_price_views(&self.db, repo::list_prices(&self.db, id).await?).await?;
+        Ok((to_list(list, &rules), prices))
+    }
+
+    async fn update_price_list(&self, id: &str, input: UpdatePriceList) -> Result<()> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let row = live_list(&tx, id)
+            .await?
+            .ok_or_else(|| PricingError::PriceListsNotFound(id.to_owned()))?;
+        let mut am: price_list::ActiveModel = row.into();
+        if let Some(v) = input.title {
+            am.title = Set(v);
+        }
+        if let Some(v) = input.description {
+            am.description = Set(v);
+        }
+        if let Some(v) = input.list_type {
+            am.r#type = Set(v.as_str().to_owned());
+        }
+        if let Some(v) = input.status {
+            am.status = Set(match v {
+                PriceListStatus::Active => "active".into(),
+                PriceListStatus::Draft => "draft".into(),
+            });
+        }
+        if let Some(v) = input.starts_at {
+            am.starts_at = Set(v);
+        }
+        if let Some(v) = input.ends_at {
+            am.ends_at = Set(v);
+        }
+        if let Some(rules) = &input.rules {
+            price_list_rule::Entity::delete_many()
+                .filter(price_list_rule::Column::PriceListId.eq(id))
+                .exec(&tx)
+                .await?;
+            insert_list_rules(&tx, id, rules, now).await?;
+            am.rules_count = Set(i32::try_from(rules.len()).unwrap_or(i32::MAX));
+        }
+        am.updated_at = Set(now);
+        price_list::Entity::update(am).exec(&tx).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_price_list(&self, id: &str) -> Result<()> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let r = price_list::Entity::update_many()
+            .col_expr(
+                price_list::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(price_list::Column::Id.eq(id))
+            .filter(price_list::Column::DeletedAt.is_null())
+            .exec(&tx)
+            .await?;
+        if r.rows_affected == 0 {
+            return Err(PricingError::PriceListNotFound(id.to_owned()));
+        }
+        price::Entity::update_many()
+            .col_expr(
+                price::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(price::Column::PriceListId.eq(id))
+            .filter(price::Column::DeletedAt.is_null())
+            .exec(&tx)
+            .await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn batch_price_list_prices(
+        &self,
+        id: &str,
+        batch: PriceListBatch,
+    ) -> Result<(Vec<PriceListPrice>, Vec<PriceListPrice>)> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if live_list(&tx, id).await?.is_none() {
+            return Err(PricingError::PriceListsNotFound(id.to_owned()));
+        }
+        // Every variant named must already have a price set (Medusa creates one with each
+        // variant), so a price can never be attached to a variant that does not exist.
+        let mut variant_ids: Vec<String> = batch
+            .create
+            .iter()
+            .map(|(v, _)| v.clone())
+            .chain(batch.update.iter().map(|u| u.variant_id.clone()))
+            .collect();
+        variant_ids.sort();
+        variant_ids.dedup();
+        let sets: HashMap<String, String> = repo::links(&tx, &variant_ids)
+            .await?
+            .into_iter()
+            .map(|l| (l.variant_id, l.price_set_id))
+            .collect();
+        let missing: Vec<String> = variant_ids
+            .iter()
+            .filter(|v| !sets.contains_key(*v))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(PricingError::NoPriceSet(missing));
+        }
+        let mut created = Vec::new();
+        for (variant_id, p) in &batch.create {
+            let set = sets.get(variant_id).cloned().unwrap_or_default();
+            created.push(insert_price(&tx, &set, Some(id), p, now).await?);
+        }
+        let existing = repo::prices_by_id(
+            &tx,
+            &batch
+                .update
+                .iter()
+                .map(|u| u.id.clone())
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+        let mut updated = Vec::new();
+        for u in &batch.update {
+            let Some(row) = existing
+                .iter()
+                .find(|p| p.id == u.id && p.price_list_id.as_deref() == Some(id))
+            else {
+                return Err(PricingError::PriceNotFound(u.id.clone()));
+            };
+            let currency_code = u
+                .currency_code
+                .clone()
+                .unwrap_or_else(|| currency(&row.currency_code));
+            let mut am: price::ActiveModel = row.clone().into();
+            if let Some(amount) = &u.amount {
+                let minor = amount
+                    .to_minor(&currency_code)
+                    .map_err(|e| PricingError::Invalid(e.to_string()))?;
+                am.amount = Set(minor.0);
+            } else if u.currency_code.is_some() {
+                // Re-expressing the stored amount in another currency's minor unit.
+                let amount = MinorUnits(row.amount).to_amount(&currency(&row.currency_code));
+                let minor = amount
+                    .to_minor(&currency_code)
+                    .map_err(|e| PricingError::Invalid(e.to_string()))?;
+                am.amount = Set(minor.0);
+            }
+            am.currency_code = Set(currency_code.to_string());
+            am.price_set_id = Set(sets.get(&u.variant_id).cloned().unwrap_or_default());
+            if let Some(v) = u.min_quantity {
+                am.min_quantity = Set(v);
+            }
+            if let Some(v) = u.max_quantity {
+                am.max_quantity = Set(v);
+            }
+            if let Some(rules) = &u.rules {
+                price_rule::Entity::delete_many()
+                    .filter(price_rule::Column::PriceId.eq(u.id.clone()))
+                    .exec(&tx)
+                    .await?;
+                insert_rules(&tx, &u.id, rules, now).await?;
+                am.rules_count = Set(i32::try_from(rules.len()).unwrap_or(i32::MAX));
+            }
+            am.updated_at = Set(now);
+            price::Entity::update(am).exec(&tx).await?;
+            updated.push(u.id.clone());
+        }
+        if !batch.delete.is_empty() {
+            price::Entity::update_many()
+                .col_expr(
+                    price::Column::DeletedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(price::Column::Id.is_in(batch.delete.iter().cloned()))
+                .filter(price::Column::PriceListId.eq(id))
+                .filter(price::Column::DeletedAt.is_null())
+                .exec(&tx)
+                .await?;
+        }
+        let created = list_price_views(&tx, repo::prices_by_id(&tx, &created).await?).await?;
+        let updated = list_price_views(&tx, repo::prices_by_id(&tx, &updated).await?).await?;
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok((created, updated))
+    }
+
+    async fn price_list_price_ids(&self, id: &str, variant_ids: &[String]) -> Result<Vec<String>> {
+        let sets: Vec<String> = repo::links(&self.db, variant_ids)
+            .await?
+            .into_iter()
+            .map(|l| l.price_set_id)
+            .collect();
+        Ok(repo::prices(&self.db, &sets, None)
+            .await?
+            .into_iter()
+            .filter(|p| p.price_list_id.as_deref() == Some(id))
+            .map(|p| p.id)
+            .collect())
     }
 
     async fn set_price_preference(

@@ -368,3 +368,52 @@ mod tests {
         assert_eq!(super::to_handle("  Sweat  Pants!! "), "sweat-pants");
     }
 }
+
+/// Which categories a listing wants (`GET /{store,admin}/product-categories`). `None` means
+/// "no filter"; every filter, `q` included, applies before paging.
+#[derive(Debug, Clone, Default)]
+pub struct CategoryFilter {
+    pub ids: Option<Vec<String>>,
+    pub handles: Option<Vec<String>>,
+    /// A parent id, or `None` for top-level categories.
+    pub parent_ids: Option<Vec<Option<String>>>,
+    /// Case-insensitive text in the name, handle or description (Medusa's searchable fields).
+    pub q: Option<String>,
+    pub names: Option<Vec<String>>,
+    pub descriptions: Option<Vec<String>>,
+    pub is_active: Option<bool>,
+    pub is_internal: Option<bool>,
+    /// Only active, non-internal categories (what the store may see).
+    pub store_visible_only: bool,
+}
+
+/// One entry of `options` in `POST /admin/products/:id`: with an id it updates that option,
+/// without one it creates an option. Options left out are deleted (Medusa's upsert-with-replace).
+#[derive(Debug, Clone, Default)]
+pub struct OptionUpsert {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// Replaces the option's values when given.
+    pub values: Option<Vec<String>>,
+}
+
+/// One entry of `variants` in `POST /admin/products/:id`: with an id it updates that variant,
+/// without one it creates a variant. Variants left out are deleted.
+#[derive(Debug, Clone, Default)]
+pub struct VariantUpsert {
+    pub id: Option<String>,
+    pub fields: UpdateVariant,
+    /// Option title -> value; replaces the variant's option values when given.
+    pub options: Option<Vec<(String, String)>>,
+}
+
+/// What an upsert of a product's options and variants did.
+#[derive(Debug, Clone, Default)]
+pub struct VariantSync {
+    /// The variant id of each `variants` entry, in the order given.
+    pub variant_ids: Vec<String>,
+    /// The variants created.
+    pub created: Vec<Variant>,
+    /// Ids of the variants deleted because the list left them out.
+    pub removed: Vec<String>,
+}

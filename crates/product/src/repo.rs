@@ -15,7 +15,7 @@ use crate::entity::{
     category, category_product, collection, image, option, option_value, product, product_tag,
     product_type, sales_channel, tag, variant, variant_image, variant_option,
 };
-use crate::model::{Page, ProductFilter};
+use crate::model::{CategoryFilter, Page, ProductFilter};
 
 fn link_subquery(
     table: &str,
@@ -380,15 +380,37 @@ pub async fn categories<C: ConnectionTrait>(
     store_visible_only: bool,
     page: Option<&Page>,
 ) -> Result<(Vec<category::Model>, u64), DbErr> {
+    let filter = CategoryFilter {
+        ids: ids.map(<[String]>::to_vec),
+        handles: handles.map(<[String]>::to_vec),
+        parent_ids: parent_ids.map(<[Option<String>]>::to_vec),
+        store_visible_only,
+        ..Default::default()
+    };
+    categories_filtered(db, &filter, page).await
+}
+
+/// A page of categories matching `f` (ordered by `page.order`, else rank) and the total count.
+pub async fn categories_filtered<C: ConnectionTrait>(
+    db: &C,
+    f: &CategoryFilter,
+    page: Option<&Page>,
+) -> Result<(Vec<category::Model>, u64), DbErr> {
     use category::Column as C;
     let mut q = category::Entity::find().filter(C::DeletedAt.is_null());
-    if let Some(ids) = ids {
+    if let Some(ids) = &f.ids {
         q = q.filter(C::Id.is_in(ids.iter().cloned()));
     }
-    if let Some(h) = handles {
+    if let Some(h) = &f.handles {
         q = q.filter(C::Handle.is_in(h.iter().cloned()));
     }
-    if let Some(parents) = parent_ids {
+    if let Some(n) = &f.names {
+        q = q.filter(C::Name.is_in(n.iter().cloned()));
+    }
+    if let Some(d) = &f.descriptions {
+        q = q.filter(C::Description.is_in(d.iter().cloned()));
+    }
+    if let Some(parents) = &f.parent_ids {
         let mut cond = sea_orm::Condition::any();
         let concrete: Vec<String> = parents.iter().flatten().cloned().collect();
         if !concrete.is_empty() {
@@ -399,12 +421,47 @@ pub async fn categories<C: ConnectionTrait>(
         }
         q = q.filter(cond);
     }
-    if store_visible_only {
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = |col: C| Expr::expr(Func::lower(Expr::col(col))).like(contains_pattern(text));
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(like(C::Name))
+                .add(like(C::Handle))
+                .add(like(C::Description)),
+        );
+    }
+    if let Some(v) = f.is_active {
+        q = q.filter(C::IsActive.eq(v));
+    }
+    if let Some(v) = f.is_internal {
+        q = q.filter(C::IsInternal.eq(v));
+    }
+    if f.store_visible_only {
         q = q
             .filter(C::IsActive.eq(true))
             .filter(C::IsInternal.eq(false));
     }
     let count = q.clone().count(db).await?;
+    let order = page
+        .and_then(|p| p.order.as_ref())
+        .and_then(|(field, desc)| {
+            let col = match field.as_str() {
+                "name" => C::Name,
+                "handle" => C::Handle,
+                "rank" => C::Rank,
+                "created_at" => C::CreatedAt,
+                "updated_at" => C::UpdatedAt,
+                _ => return None,
+            };
+            Some((col, *desc))
+        });
+    if let Some((col, desc)) = order {
+        q = if desc {
+            q.order_by_desc(col)
+        } else {
+            q.order_by_asc(col)
+        };
+    }
     let mut q = q
         .order_by_asc(C::Rank)
         .order_by_asc(C::CreatedAt)

@@ -54,6 +54,15 @@ pub trait ProductService: Send + Sync {
         input: UpdateVariant,
     ) -> Result<Variant>;
     async fn delete_variant(&self, product_id: &str, variant_id: &str) -> Result<()>;
+    /// `options` / `variants` of `POST /admin/products/:id`, in one transaction: entries with
+    /// an id update, entries without create, and what the lists leave out is deleted (as
+    /// Medusa's update-products workflow). A `None` list leaves that relation alone.
+    async fn upsert_product_variants(
+        &self,
+        product_id: &str,
+        options: Option<Vec<OptionUpsert>>,
+        variants: Option<Vec<VariantUpsert>>,
+    ) -> Result<VariantSync>;
     /// Adds an option with its values to a product.
     async fn add_option(&self, product_id: &str, title: &str, values: &[String]) -> Result<()>;
     /// Renames an option and adds the values it does not have yet (existing values stay, so
@@ -93,6 +102,13 @@ pub trait ProductService: Send + Sync {
         store_visible_only: bool,
         page: Option<&Page>,
     ) -> Result<(Vec<Category>, u64)>;
+    /// A page of categories matching `filter` (all filters, `q` included, before paging) and
+    /// the total count.
+    async fn search_categories(
+        &self,
+        filter: &CategoryFilter,
+        page: Option<&Page>,
+    ) -> Result<(Vec<Category>, u64)>;
     async fn create_category(&self, input: NewCategory) -> Result<Category>;
     async fn update_collection(
         &self,
@@ -104,6 +120,21 @@ pub trait ProductService: Send + Sync {
     async fn delete_collection(&self, id: &str) -> Result<()>;
     async fn update_category(&self, id: &str, input: NewCategory) -> Result<Category>;
     async fn delete_category(&self, id: &str) -> Result<()>;
+    /// Moves the `add` products into the collection and takes the `remove` products (those
+    /// in it) out of it. Unknown product ids are ignored, as Medusa's update by selector does.
+    async fn link_collection_products(
+        &self,
+        collection_id: &str,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<()>;
+    /// Adds the `add` products to the category and removes the `remove` ones from it.
+    async fn link_category_products(
+        &self,
+        category_id: &str,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<()>;
     /// Product ids per category (for `fields=*products` on categories).
     async fn products_of_categories(
         &self,
@@ -477,6 +508,332 @@ async fn insert_product_graph<C: ConnectionTrait>(
         repo::set_links(tx, table, "product_id", col, &row.id, ids, false).await?;
     }
     Ok((row, variants))
+}
+
+fn sku_conflict(e: sea_orm::DbErr, sku: Option<&str>) -> ProductError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ProductError::Invalid(format!(
+            "Product variant with sku: {}, already exists.",
+            sku.unwrap_or_default()
+        )),
+        _ => ProductError::Database(e),
+    }
+}
+
+/// Option value ids for `title -> value` pairs, refusing pairs the product does not have.
+fn value_ids_for(
+    pairs: &[(String, String)],
+    options: &[option::Model],
+    values: &[option_value::Model],
+) -> Result<Vec<String>> {
+    pairs
+        .iter()
+        .map(|(title, value)| {
+            options
+                .iter()
+                .find(|o| &o.title == title)
+                .and_then(|o| {
+                    values
+                        .iter()
+                        .find(|v| v.option_id == o.id && &v.value == value)
+                })
+                .map(|v| v.id.clone())
+                .ok_or_else(|| {
+                    ProductError::Invalid(format!(
+                        "Option value {value} does not exist for option {title}"
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Deletes option values and the variants' references to them.
+async fn delete_values<C: ConnectionTrait>(tx: &C, value_ids: Vec<String>) -> Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if value_ids.is_empty() {
+        return Ok(());
+    }
+    variant_option::Entity::delete_many()
+        .filter(variant_option::Column::OptionValueId.is_in(value_ids.clone()))
+        .exec(tx)
+        .await?;
+    option_value::Entity::delete_many()
+        .filter(option_value::Column::Id.is_in(value_ids))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+async fn set_variant_values<C: ConnectionTrait>(
+    tx: &C,
+    variant_id: &str,
+    value_ids: Vec<String>,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    variant_option::Entity::delete_many()
+        .filter(variant_option::Column::VariantId.eq(variant_id))
+        .exec(tx)
+        .await?;
+    for value_id in value_ids {
+        variant_option::Entity::insert(variant_option::ActiveModel {
+            variant_id: Set(variant_id.to_owned()),
+            option_value_id: Set(value_id),
+        })
+        .exec_without_returning(tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn upsert_options<C: ConnectionTrait>(
+    tx: &C,
+    product_id: &str,
+    entries: Vec<OptionUpsert>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let existing = repo::options_of(tx, &[product_id.to_owned()]).await?;
+    for e in &entries {
+        if let Some(id) = &e.id
+            && !existing.iter().any(|o| &o.id == id)
+        {
+            return Err(ProductError::OptionNotFound(id.clone()));
+        }
+    }
+    // Options the list leaves out go first, so a new option may reuse a removed title.
+    let dropped: Vec<String> = existing
+        .iter()
+        .filter(|o| !entries.iter().any(|e| e.id.as_ref() == Some(&o.id)))
+        .map(|o| o.id.clone())
+        .collect();
+    if !dropped.is_empty() {
+        let value_ids = repo::values_of(tx, &dropped)
+            .await?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        delete_values(tx, value_ids).await?;
+        option::Entity::delete_many()
+            .filter(option::Column::Id.is_in(dropped.clone()))
+            .exec(tx)
+            .await?;
+    }
+    let mut titles: Vec<String> = existing
+        .iter()
+        .filter(|o| !dropped.contains(&o.id))
+        .map(|o| o.title.clone())
+        .collect();
+    for e in entries {
+        match e.id {
+            Some(id) => {
+                let Some(opt) = existing.iter().find(|o| o.id == id) else {
+                    return Err(ProductError::OptionNotFound(id));
+                };
+                if let Some(t) = &e.title
+                    && t != &opt.title
+                {
+                    if titles.contains(t) {
+                        return Err(ProductError::Invalid(format!(
+                            "Option with title {t} already exists for this product"
+                        )));
+                    }
+                    titles.push(t.clone());
+                    let mut am: option::ActiveModel = opt.clone().into();
+                    am.title = Set(t.clone());
+                    am.updated_at = Set(now);
+                    option::Entity::update(am).exec(tx).await?;
+                }
+                if let Some(values) = e.values {
+                    let have = repo::values_of(tx, std::slice::from_ref(&id)).await?;
+                    let gone = have
+                        .iter()
+                        .filter(|v| !values.contains(&v.value))
+                        .map(|v| v.id.clone())
+                        .collect();
+                    delete_values(tx, gone).await?;
+                    let mut new: Vec<String> = Vec::new();
+                    for v in values {
+                        if !have.iter().any(|h| h.value == v) && !new.contains(&v) {
+                            new.push(v);
+                        }
+                    }
+                    insert_values(tx, &id, &new, now).await?;
+                }
+            }
+            None => {
+                let Some(title) = e.title.filter(|t| !t.trim().is_empty()) else {
+                    return Err(ProductError::Invalid(
+                        "Invalid request: Field 'title' is required".into(),
+                    ));
+                };
+                if titles.contains(&title) {
+                    return Err(ProductError::Invalid(format!(
+                        "Option with title {title} already exists for this product"
+                    )));
+                }
+                titles.push(title.clone());
+                let opt = option::Model {
+                    id: OptionId::new().into_string(),
+                    product_id: product_id.to_owned(),
+                    title,
+                    is_exclusive: true,
+                    metadata: None,
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                };
+                option::Entity::insert(option::ActiveModel::from(opt.clone()))
+                    .exec_without_returning(tx)
+                    .await?;
+                let mut values = e.values.unwrap_or_default();
+                values.dedup();
+                insert_values(tx, &opt.id, &values, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_variant_update(am: &mut variant::ActiveModel, input: UpdateVariant) {
+    if let Some(v) = input.title {
+        am.title = Set(v);
+    }
+    if let Some(v) = input.sku {
+        am.sku = Set(v);
+    }
+    if let Some(v) = input.barcode {
+        am.barcode = Set(v);
+    }
+    if let Some(v) = input.ean {
+        am.ean = Set(v);
+    }
+    if let Some(v) = input.upc {
+        am.upc = Set(v);
+    }
+    if let Some(v) = input.allow_backorder {
+        am.allow_backorder = Set(v);
+    }
+    if let Some(v) = input.manage_inventory {
+        am.manage_inventory = Set(v);
+    }
+    if let Some(v) = input.weight {
+        am.weight = Set(v);
+    }
+    if let Some(v) = input.metadata {
+        am.metadata = Set(v);
+    }
+    if let Some(v) = input.variant_rank {
+        am.variant_rank = Set(v);
+    }
+}
+
+async fn upsert_variants<C: ConnectionTrait>(
+    tx: &C,
+    product_id: &str,
+    entries: Vec<VariantUpsert>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<VariantSync> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let existing = repo::variants_of(tx, &[product_id.to_owned()]).await?;
+    for e in &entries {
+        if let Some(id) = &e.id
+            && !existing.iter().any(|v| &v.id == id)
+        {
+            return Err(ProductError::VariantNotFound(id.clone()));
+        }
+    }
+    let options = repo::options_of(tx, &[product_id.to_owned()]).await?;
+    let option_ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+    let values = repo::values_of(tx, &option_ids).await?;
+    let removed: Vec<String> = existing
+        .iter()
+        .filter(|v| !entries.iter().any(|e| e.id.as_ref() == Some(&v.id)))
+        .map(|v| v.id.clone())
+        .collect();
+    if !removed.is_empty() {
+        // Removed first, so a new variant may take a removed variant's sku.
+        variant::Entity::update_many()
+            .col_expr(
+                variant::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(variant::Column::Id.is_in(removed.clone()))
+            .exec(tx)
+            .await?;
+    }
+    let mut sync = VariantSync {
+        removed,
+        ..Default::default()
+    };
+    for (rank, e) in entries.into_iter().enumerate() {
+        let value_ids = e
+            .options
+            .as_deref()
+            .map(|pairs| value_ids_for(pairs, &options, &values))
+            .transpose()?;
+        let sku = e.fields.sku.clone().flatten();
+        match e.id {
+            Some(id) => {
+                let Some(row) = existing.iter().find(|v| v.id == id) else {
+                    return Err(ProductError::VariantNotFound(id));
+                };
+                let mut am: variant::ActiveModel = row.clone().into();
+                apply_variant_update(&mut am, e.fields);
+                am.updated_at = Set(now);
+                variant::Entity::update(am)
+                    .exec(tx)
+                    .await
+                    .map_err(|err| sku_conflict(err, sku.as_deref()))?;
+                if let Some(value_ids) = value_ids {
+                    set_variant_values(tx, &id, value_ids).await?;
+                }
+                sync.variant_ids.push(id);
+            }
+            None => {
+                let Some(title) = e.fields.title.clone().filter(|t| !t.trim().is_empty()) else {
+                    return Err(ProductError::Invalid(
+                        "Invalid request: Field 'title' is required".into(),
+                    ));
+                };
+                let row = variant::Model {
+                    id: VariantId::new().into_string(),
+                    product_id: product_id.to_owned(),
+                    title,
+                    sku: sku.clone(),
+                    barcode: e.fields.barcode.clone().flatten(),
+                    ean: e.fields.ean.clone().flatten(),
+                    upc: e.fields.upc.clone().flatten(),
+                    allow_backorder: e.fields.allow_backorder.unwrap_or(false),
+                    manage_inventory: e.fields.manage_inventory.unwrap_or(true),
+                    hs_code: None,
+                    origin_country: None,
+                    mid_code: None,
+                    material: None,
+                    weight: e.fields.weight.flatten(),
+                    length: None,
+                    height: None,
+                    width: None,
+                    metadata: e.fields.metadata.clone().flatten(),
+                    variant_rank: e
+                        .fields
+                        .variant_rank
+                        .unwrap_or_else(|| i32::try_from(rank).unwrap_or(i32::MAX)),
+                    thumbnail: None,
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                };
+                variant::Entity::insert(variant::ActiveModel::from(row.clone()))
+                    .exec_without_returning(tx)
+                    .await
+                    .map_err(|err| sku_conflict(err, sku.as_deref()))?;
+                set_variant_values(tx, &row.id, value_ids.unwrap_or_default()).await?;
+                sync.variant_ids.push(row.id.clone());
+                sync.created.push(variant_of(row));
+            }
+        }
+    }
+    Ok(sync)
 }
 
 #[async_trait]
@@ -943,6 +1300,32 @@ impl ProductService for DbProductService {
         Ok(variant_of(updated))
     }
 
+    async fn upsert_product_variants(
+        &self,
+        product_id: &str,
+        options: Option<Vec<OptionUpsert>>,
+        variants: Option<Vec<VariantUpsert>>,
+    ) -> Result<VariantSync> {
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if repo::products_by_id(&tx, &[product_id.to_owned()])
+            .await?
+            .is_empty()
+        {
+            return Err(ProductError::NotFound(product_id.to_owned()));
+        }
+        if let Some(options) = options {
+            upsert_options(&tx, product_id, options, now).await?;
+        }
+        let sync = match variants {
+            Some(variants) => upsert_variants(&tx, product_id, variants, now).await?,
+            None => VariantSync::default(),
+        };
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(sync)
+    }
+
     async fn delete_variant(&self, product_id: &str, variant_id: &str) -> Result<()> {
         use sea_orm::{ColumnTrait, QueryFilter};
         let tx = medusa_db::begin_write(&self.db).await?;
@@ -1163,6 +1546,15 @@ impl ProductService for DbProductService {
         Ok((rows.into_iter().map(category_of).collect(), count))
     }
 
+    async fn search_categories(
+        &self,
+        filter: &CategoryFilter,
+        page: Option<&Page>,
+    ) -> Result<(Vec<Category>, u64)> {
+        let (rows, count) = repo::categories_filtered(&self.db, filter, page).await?;
+        Ok((rows.into_iter().map(category_of).collect(), count))
+    }
+
     async fn create_category(&self, input: NewCategory) -> Result<Category> {
         let now = self.clock.now();
         let id = CategoryId::new().into_string();
@@ -1354,6 +1746,104 @@ impl ProductService for DbProductService {
             .exec(&self.db)
             .await?;
         medusa_db::versions::bump(&self.db, medusa_db::versions::CATALOG).await?;
+        Ok(())
+    }
+
+    async fn link_collection_products(
+        &self,
+        collection_id: &str,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let now = self.clock.now();
+        let tx = medusa_db::begin_write(&self.db).await?;
+        if repo::collections_by_id(&tx, &[collection_id.to_owned()])
+            .await?
+            .is_empty()
+        {
+            return Err(ProductError::CollectionNotFound(collection_id.to_owned()));
+        }
+        if !remove.is_empty() {
+            product::Entity::update_many()
+                .col_expr(
+                    product::Column::CollectionId,
+                    sea_orm::sea_query::Expr::value(Option::<String>::None),
+                )
+                .col_expr(
+                    product::Column::UpdatedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(product::Column::Id.is_in(remove.iter().cloned()))
+                .filter(product::Column::CollectionId.eq(collection_id))
+                .exec(&tx)
+                .await?;
+        }
+        if !add.is_empty() {
+            product::Entity::update_many()
+                .col_expr(
+                    product::Column::CollectionId,
+                    sea_orm::sea_query::Expr::value(collection_id),
+                )
+                .col_expr(
+                    product::Column::UpdatedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(product::Column::Id.is_in(add.iter().cloned()))
+                .filter(product::Column::DeletedAt.is_null())
+                .exec(&tx)
+                .await?;
+        }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn link_category_products(
+        &self,
+        category_id: &str,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<()> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let tx = medusa_db::begin_write(&self.db).await?;
+        let (found, _) = repo::categories(
+            &tx,
+            Some(&[category_id.to_owned()]),
+            None,
+            None,
+            false,
+            None,
+        )
+        .await?;
+        if found.is_empty() {
+            return Err(ProductError::CategoryNotFound(category_id.to_owned()));
+        }
+        // Re-adding a linked product is a no-op, so the pairs are cleared before inserting.
+        let touched: Vec<String> = add.iter().chain(remove).cloned().collect();
+        if !touched.is_empty() {
+            category_product::Entity::delete_many()
+                .filter(category_product::Column::ProductCategoryId.eq(category_id))
+                .filter(category_product::Column::ProductId.is_in(touched))
+                .exec(&tx)
+                .await?;
+        }
+        let live: Vec<String> = repo::products_by_id(&tx, add)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for product_id in live.iter().filter(|id| seen.insert((*id).clone())) {
+            category_product::Entity::insert(category_product::ActiveModel {
+                product_id: Set(product_id.clone()),
+                product_category_id: Set(category_id.to_owned()),
+            })
+            .exec_without_returning(&tx)
+            .await?;
+        }
+        medusa_db::versions::bump(&tx, medusa_db::versions::CATALOG).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -14,6 +14,9 @@ use sea_orm_migration::MigratorTrait;
 
 pub use medusa_db::testing::{Backend, TestDatabase};
 
+/// A local Stripe API stand-in (see the module docs).
+pub mod stripe;
+
 /// Runs one async test body on SQLite and on PostgreSQL. The body is an `async fn` taking the
 /// [`Backend`]; it is expanded into a module with a `sqlite` and a `postgres` test.
 ///

@@ -128,7 +128,10 @@ where
         change(&mut cart, data)?;
         refresh(state, &mut cart, checks).await?;
         match carts.save(cart).await {
-            Ok(saved) => return Ok(saved),
+            Ok(saved) => {
+                sync_payment(state, &saved).await?;
+                return Ok(saved);
+            }
             Err(CartError::Conflict(_)) => {
                 tracing::debug!(cart = id, attempt, "cart changed concurrently; re-applying");
             }
@@ -139,6 +142,31 @@ where
         "Cart {id} is being changed by other requests; try again"
     ))
     .into())
+}
+
+/// Keeps the cart's payment collection at the cart's total: a changed total or currency drops
+/// the sessions (the shopper starts a new one), as Medusa's cart refresh does. A collection that
+/// already holds an authorized payment is left alone; completion then refuses the mismatch.
+async fn sync_payment(state: &State, cart: &Cart) -> ApiResult<()> {
+    let totals = totals::compute(cart)?;
+    let Some(total) = totals
+        .cart
+        .get("total")
+        .and_then(|v| serde_json::from_value::<Amount>(v.clone()).ok())
+    else {
+        return Ok(());
+    };
+    match svc::<dyn medusa_payment::PaymentService>(state)?
+        .sync_cart_amount(&cart.id, total, &cart.currency_code)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(medusa_payment::PaymentError::AlreadyAuthorized(collection)) => {
+            tracing::warn!(cart = %cart.id, %collection, "cart changed after its payment was authorized");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Stores a new cart after refreshing it like any change.

@@ -46,8 +46,11 @@ const REGION: Shape = Shape {
 const CUSTOMER: Shape = Shape {
     relations: &[("groups", &LEAF)],
 };
+const PAYMENT_SESSION: Shape = Shape {
+    relations: &[("payment", &LEAF)],
+};
 const PAYMENT_COLLECTION: Shape = Shape {
-    relations: &[("payment_sessions", &LEAF), ("payments", &LEAF)],
+    relations: &[("payment_sessions", &PAYMENT_SESSION), ("payments", &LEAF)],
 };
 pub const CART: Shape = Shape {
     relations: &[
@@ -197,9 +200,10 @@ pub fn default_fields() -> Vec<&'static str> {
         "region.automatic_taxes",
         "*region.countries",
         "*promotions",
-        "payment_collection.id",
-        "payment_collection.amount",
+        // Medusa 2.21 shows the whole collection (golden 18).
+        "*payment_collection",
         "*payment_collection.payment_sessions",
+        "payment_collection.payment_sessions.payment.id",
     ]);
     f
 }
@@ -284,6 +288,7 @@ struct Related {
     variants: HashMap<String, Value>,
     region: Option<Value>,
     customer: Option<Value>,
+    payment_collection: Option<Value>,
 }
 
 async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Related> {
@@ -377,6 +382,9 @@ async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Rela
         && let Some(id) = &cart.customer_id
     {
         out.customer = super::customer::customer_json(state, id).await?;
+    }
+    if spec.requests("payment_collection") {
+        out.payment_collection = crate::payment::collection_json(state, cart.id.as_str()).await?;
     }
     Ok(out)
 }
@@ -524,6 +532,10 @@ pub async fn cart_json(state: &State, cart: &Cart, fields: Option<&str>) -> ApiR
         }
         if let Some(c) = rel.customer {
             m.insert("customer".into(), c);
+        }
+        // Absent, not null, until the shopper starts paying (golden 10 to 14).
+        if let Some(p) = rel.payment_collection {
+            m.insert("payment_collection".into(), p);
         }
     }
     spec.selection().project(&mut j, &CART);

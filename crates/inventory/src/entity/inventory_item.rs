@@ -13,6 +13,7 @@ pub struct Model {
     pub hs_code: Option<String>,
     pub mid_code: Option<String>,
     pub material: Option<String>,
+    pub unit_of_measure: Option<String>,
     pub weight: Option<i64>,
     pub length: Option<i64>,
     pub height: Option<i64>,

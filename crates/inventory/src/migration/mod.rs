@@ -4,7 +4,11 @@
 use sea_orm_migration::MigrationTrait;
 
 mod m0001_create_inventory;
+mod m0002_item_unit_of_measure;
 
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m0001_create_inventory::Migration)]
+    vec![
+        Box::new(m0001_create_inventory::Migration),
+        Box::new(m0002_item_unit_of_measure::Migration),
+    ]
 }

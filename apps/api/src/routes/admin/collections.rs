@@ -2,8 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use medusa_core::Error;
-use medusa_core::request::{ListConfig, one_or_many, parse_list_query};
-use medusa_product::{NewCategory, Page, ProductService};
+use medusa_core::request::{ListConfig, one_or_many, parse_list_query, parse_query};
+use medusa_product::{Category, CategoryFilter, NewCategory, Page, ProductService};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -11,6 +11,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::error::ApiResult;
 use crate::extract::StrictJson;
 use crate::response;
+use crate::routes::store::categories::{RenderCategories, render_categories};
 use crate::state::State;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -19,11 +20,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(get_collection)
         .service(update_collection)
         .service(delete_collection)
+        .service(collection_products)
         .service(list_categories)
         .service(create_category)
         .service(get_category)
         .service(update_category)
-        .service(delete_category);
+        .service(delete_category)
+        .service(category_products);
 }
 
 #[derive(OpenApi)]
@@ -38,9 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         create_category,
         get_category,
         update_category,
-        delete_category
+        delete_category,
+        collection_products,
+        category_products
     ),
-    components(schemas(CollectionBody, CategoryBody))
+    components(schemas(CollectionBody, CategoryBody, LinkBody))
 )]
 pub struct Api;
 
@@ -243,6 +248,53 @@ pub async fn delete_collection(path: web::Path<String>, state: State) -> ApiResu
     Ok(response::deleted(&path, "collection", None))
 }
 
+/// Medusa's admin defaults for categories: the columns and both tree relations.
+const CATEGORY_DEFAULTS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "handle",
+    "is_active",
+    "is_internal",
+    "rank",
+    "external_id",
+    "parent_category_id",
+    "created_at",
+    "updated_at",
+    "metadata",
+    "*parent_category",
+    "*category_children",
+];
+
+/// `GET /admin/product-categories/:id`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CategoryRetrieveQuery {
+    pub fields: Option<String>,
+    pub include_descendants_tree: Option<bool>,
+    pub include_ancestors_tree: Option<bool>,
+}
+
+async fn render_category(
+    state: &State,
+    c: Category,
+    q: &CategoryRetrieveQuery,
+) -> ApiResult<Value> {
+    let mut items = render_categories(
+        state,
+        vec![c],
+        &RenderCategories {
+            key: None,
+            defaults: CATEGORY_DEFAULTS,
+            fields: q.fields.as_deref(),
+            include_ancestors_tree: q.include_ancestors_tree.unwrap_or(false),
+            include_descendants_tree: q.include_descendants_tree.unwrap_or(false),
+        },
+    )
+    .await?;
+    Ok(items.pop().unwrap_or(Value::Null))
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CategoryQuery {
@@ -256,6 +308,8 @@ pub struct CategoryQuery {
     #[param(value_type = Option<Vec<String>>)]
     pub parent_category_id: Option<Vec<String>>,
     pub q: Option<String>,
+    pub is_active: Option<bool>,
+    pub is_internal: Option<bool>,
     pub include_descendants_tree: Option<bool>,
     pub include_ancestors_tree: Option<bool>,
     pub limit: Option<u32>,
@@ -292,27 +346,36 @@ pub async fn list_categories(req: HttpRequest, state: State) -> ApiResult<HttpRe
     let page = Page {
         limit: u64::from(params.limit),
         offset: u64::from(params.offset),
-        order: None,
-    };
-    let (cats, count) = svc(&state)?
-        .list_categories(
-            q.id.as_deref(),
-            q.handle.as_deref(),
-            parents.as_deref(),
-            false,
-            Some(&page),
-        )
-        .await?;
-    let items = cats
-        .iter()
-        .map(|c| {
-            project(
-                serde_json::to_value(c).unwrap_or(Value::Null),
-                params.fields.as_deref(),
-                CATEGORY_FIELDS,
+        order: params.order.as_ref().map(|o| {
+            (
+                o.field.clone(),
+                o.direction == medusa_core::request::Direction::Desc,
             )
-        })
-        .collect();
+        }),
+    };
+    // Every filter, `q` included, is applied by the query, before the page is cut.
+    let filter = CategoryFilter {
+        ids: q.id,
+        handles: q.handle,
+        parent_ids: parents,
+        q: q.q,
+        is_active: q.is_active,
+        is_internal: q.is_internal,
+        ..Default::default()
+    };
+    let (cats, count) = svc(&state)?.search_categories(&filter, Some(&page)).await?;
+    let items = render_categories(
+        &state,
+        cats,
+        &RenderCategories {
+            key: None,
+            defaults: CATEGORY_DEFAULTS,
+            fields: params.fields.as_deref(),
+            include_ancestors_tree: q.include_ancestors_tree.unwrap_or(false),
+            include_descendants_tree: q.include_descendants_tree.unwrap_or(false),
+        },
+    )
+    .await?;
     Ok(response::list("product_categories", items, count, &params))
 }
 
@@ -365,18 +428,19 @@ async fn find_category(state: &State, id: &str) -> ApiResult<medusa_product::Cat
 }
 
 /// A category.
-#[utoipa::path(get, path = "/admin/product-categories/{id}", tag = "Admin", params(("id" = String, Path, description = "Category id")), security(("secret_key" = [])),
+#[utoipa::path(get, path = "/admin/product-categories/{id}", tag = "Admin", params(("id" = String, Path, description = "Category id"), CategoryRetrieveQuery), security(("secret_key" = [])),
     responses((status = 200, description = "`{product_category}`", body = Object), (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
 #[get("/product-categories/{id}")]
-pub async fn get_category(path: web::Path<String>, state: State) -> ApiResult<HttpResponse> {
+pub async fn get_category(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: State,
+) -> ApiResult<HttpResponse> {
+    let q: CategoryRetrieveQuery = parse_query(req.query_string())?;
     let c = find_category(&state, &path).await?;
     Ok(response::one(
         "product_category",
-        project(
-            serde_json::to_value(&c).map_err(Error::internal)?,
-            None,
-            CATEGORY_FIELDS,
-        ),
+        render_category(&state, c, &q).await?,
     ))
 }
 
@@ -423,4 +487,66 @@ pub async fn update_category(
 pub async fn delete_category(path: web::Path<String>, state: State) -> ApiResult<HttpResponse> {
     svc(&state)?.delete_category(&path).await?;
     Ok(response::deleted(&path, "product_category", None))
+}
+
+/// `POST /admin/collections/:id/products` and `/admin/product-categories/:id/products`
+/// (Medusa's `LinkMethodRequest`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct LinkBody {
+    /// Product ids to add.
+    pub add: Option<Vec<String>>,
+    /// Product ids to remove.
+    pub remove: Option<Vec<String>>,
+}
+
+/// Add products to a collection or take them out of it.
+#[utoipa::path(post, path = "/admin/collections/{id}/products", tag = "Admin", request_body = LinkBody, params(("id" = String, Path, description = "Collection id")), security(("secret_key" = [])),
+    responses((status = 200, description = "`{collection}`", body = Object), (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[post("/collections/{id}/products")]
+pub async fn collection_products(
+    path: web::Path<String>,
+    state: State,
+    body: StrictJson<LinkBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    svc(&state)?
+        .link_collection_products(
+            &path,
+            &b.add.unwrap_or_default(),
+            &b.remove.unwrap_or_default(),
+        )
+        .await?;
+    let c = find_collection(&state, &path).await?;
+    Ok(response::one(
+        "collection",
+        project(
+            serde_json::to_value(&c).map_err(Error::internal)?,
+            None,
+            COLLECTION_FIELDS,
+        ),
+    ))
+}
+
+/// Add products to a category or remove them from it.
+#[utoipa::path(post, path = "/admin/product-categories/{id}/products", tag = "Admin", request_body = LinkBody, params(("id" = String, Path, description = "Category id")), security(("secret_key" = [])),
+    responses((status = 200, description = "`{product_category}`", body = Object), (status = 404, description = "Not found", body = crate::openapi::ErrorBody)))]
+#[post("/product-categories/{id}/products")]
+pub async fn category_products(
+    path: web::Path<String>,
+    state: State,
+    body: StrictJson<LinkBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    svc(&state)?
+        .link_category_products(
+            &path,
+            &b.add.unwrap_or_default(),
+            &b.remove.unwrap_or_default(),
+        )
+        .await?;
+    let c = find_category(&state, &path).await?;
+    Ok(response::one(
+        "product_category",
+        render_category(&state, c, &CategoryRetrieveQuery::default()).await?,
+    ))
 }

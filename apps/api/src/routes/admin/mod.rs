@@ -9,10 +9,15 @@ pub mod customer_groups;
 pub mod customers;
 pub mod fulfillment_providers;
 pub mod fulfillment_sets;
+pub mod inventory_items;
 pub mod labels;
+pub mod orders;
+pub mod payments;
 pub mod price_lists;
 pub mod products;
+pub mod refund_reasons;
 pub mod regions;
+pub mod reservations;
 pub mod sales_channels;
 pub mod shipping_options;
 pub mod shipping_profiles;
@@ -42,6 +47,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     fulfillment_providers::configure(cfg);
     fulfillment_sets::configure(cfg);
     stock_locations::configure(cfg);
+    orders::configure(cfg);
+    inventory_items::configure(cfg);
+    reservations::configure(cfg);
+    payments::configure(cfg);
+    refund_reasons::configure(cfg);
 }
 
 /// The OpenAPI documents of this scope's areas.
@@ -65,5 +75,10 @@ pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
         fulfillment_providers::Api::openapi(),
         fulfillment_sets::Api::openapi(),
         stock_locations::Api::openapi(),
+        orders::Api::openapi(),
+        inventory_items::Api::openapi(),
+        reservations::Api::openapi(),
+        payments::Api::openapi(),
+        refund_reasons::Api::openapi(),
     ]
 }

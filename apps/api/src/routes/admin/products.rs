@@ -12,8 +12,8 @@ use medusa_core::request::{ListConfig, one_or_many, parse_list_query, parse_quer
 use medusa_inventory::InventoryService;
 use medusa_pricing::{PriceInput, PricingService};
 use medusa_product::{
-    NewProduct, NewVariant, Page, ProductFilter, ProductService, ProductStatus, UpdateProduct,
-    UpdateVariant,
+    NewProduct, NewVariant, OptionUpsert, Page, ProductFilter, ProductService, ProductStatus,
+    UpdateProduct, UpdateVariant, VariantUpsert,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,7 +43,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(OpenApi)]
 #[openapi(
     paths(list, create, retrieve, update, remove, variants),
-    components(schemas(CreateProductBody, UpdateProductBody))
+    components(schemas(
+        CreateProductBody,
+        UpdateProductBody,
+        UpsertOptionBody,
+        UpsertVariantBody,
+        UpsertPriceBody
+    ))
 )]
 pub struct Api;
 
@@ -232,8 +238,118 @@ pub struct UpdateProductBody {
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Option<Value>>,
     pub external_id: Option<Option<String>>,
+    /// Upserted: entries with an `id` update that option, others create one; options left
+    /// out are deleted.
+    pub options: Option<Vec<UpsertOptionBody>>,
+    /// Upserted: entries with an `id` update that variant, others create one; variants left
+    /// out are deleted.
+    pub variants: Option<Vec<UpsertVariantBody>>,
     #[schema(value_type = Option<Object>)]
     pub additional_data: Option<Value>,
+}
+
+/// An `options` entry of `POST /admin/products/:id` (Medusa's `AdminUpdateProductOption`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpsertOptionBody {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub values: Option<Vec<String>>,
+}
+
+/// A price of a `variants` entry (Medusa's `AdminUpdateVariantPrice`): with an `id` it keeps
+/// that price's unspecified fields; the variant's prices become exactly this list.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpsertPriceBody {
+    pub id: Option<String>,
+    pub currency_code: Option<String>,
+    #[schema(value_type = Option<f64>)]
+    pub amount: Option<Amount>,
+    pub min_quantity: Option<i64>,
+    pub max_quantity: Option<i64>,
+}
+
+/// A `variants` entry of `POST /admin/products/:id` (Medusa's `AdminUpdateProductVariant`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpsertVariantBody {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub sku: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ean: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub upc: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub barcode: Option<Option<String>>,
+    pub hs_code: Option<String>,
+    pub mid_code: Option<String>,
+    pub allow_backorder: Option<bool>,
+    pub manage_inventory: Option<bool>,
+    pub variant_rank: Option<i32>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub weight: Option<Option<f64>>,
+    pub length: Option<f64>,
+    pub height: Option<f64>,
+    pub width: Option<f64>,
+    pub origin_country: Option<String>,
+    pub material: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub prices: Option<Vec<UpsertPriceBody>>,
+    /// Option title -> value.
+    pub options: Option<BTreeMap<String, String>>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` when the key is absent (with `#[serde(default)]`).
+fn nullable<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The full price list of one `variants` entry: entries with an `id` start from that stored
+/// price of the variant; others need a currency and an amount.
+fn upsert_prices(
+    prices: Vec<UpsertPriceBody>,
+    stored: &[medusa_pricing::Price],
+) -> ApiResult<Vec<PriceInput>> {
+    let mut bodies = Vec::new();
+    for p in prices {
+        let base =
+            match &p.id {
+                Some(id) => Some(stored.iter().find(|s| &s.id == id).ok_or_else(|| {
+                    Error::not_found(format!("Price with id: {id} was not found"))
+                })?),
+                None => None,
+            };
+        let currency_code = match (p.currency_code, base) {
+            (Some(c), _) => c,
+            (None, Some(b)) => b.currency_code.to_string(),
+            (None, None) => {
+                return Err(Error::invalid_data(
+                    "Invalid request: Field 'currency_code' is required",
+                )
+                .into());
+            }
+        };
+        let amount = match (p.amount, base) {
+            (Some(a), _) => a,
+            (None, Some(b)) => b.amount,
+            (None, None) => {
+                return Err(
+                    Error::invalid_data("Invalid request: Field 'amount' is required").into(),
+                );
+            }
+        };
+        bodies.push(PriceBody {
+            currency_code,
+            amount,
+            min_quantity: p.min_quantity.or(base.and_then(|b| b.min_quantity)),
+            max_quantity: p.max_quantity.or(base.and_then(|b| b.max_quantity)),
+            rules: base.map(|b| b.rules.clone()),
+        });
+    }
+    price_inputs(bodies)
 }
 
 fn status(s: Option<&str>) -> ApiResult<Option<ProductStatus>> {
@@ -513,12 +629,56 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let q: FieldsQuery = parse_query(req.query_string())?;
     let b = body.0;
+    let catalog = state
+        .registry
+        .get::<dyn ProductService>()
+        .map_err(Error::internal)?;
+    let pricing = state
+        .registry
+        .get::<dyn PricingService>()
+        .map_err(Error::internal)?;
+    // Everything the body can get wrong is checked before the first write.
+    let product_status = status(b.status.as_deref())?;
+    let known: Vec<String> = b
+        .variants
+        .iter()
+        .flatten()
+        .filter_map(|v| v.id.clone())
+        .collect();
+    let stored = pricing.variant_prices(&known).await?;
+    let variants_present = b.variants.is_some();
+    let mut variant_prices: Vec<Option<Vec<PriceInput>>> = Vec::new();
+    let mut upserts = Vec::new();
+    for v in b.variants.unwrap_or_default() {
+        let own =
+            v.id.as_ref()
+                .and_then(|id| stored.get(id))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+        variant_prices.push(v.prices.map(|p| upsert_prices(p, own)).transpose()?);
+        upserts.push(VariantUpsert {
+            id: v.id,
+            fields: UpdateVariant {
+                title: v.title,
+                sku: v.sku,
+                barcode: v.barcode,
+                ean: v.ean,
+                upc: v.upc,
+                allow_backorder: v.allow_backorder,
+                manage_inventory: v.manage_inventory,
+                weight: v.weight,
+                metadata: v.metadata.map(Some),
+                variant_rank: v.variant_rank,
+            },
+            options: v.options.map(|o| o.into_iter().collect()),
+        });
+    }
     let input = UpdateProduct {
         title: b.title,
         subtitle: b.subtitle,
         description: b.description,
         handle: b.handle,
-        status: status(b.status.as_deref())?,
+        status: product_status,
         is_giftcard: b.is_giftcard,
         discountable: b.discountable,
         thumbnail: b.thumbnail,
@@ -532,11 +692,44 @@ pub async fn update(
         category_ids: ids(b.categories),
         sales_channel_ids: ids(b.sales_channels),
     };
-    let catalog = state
-        .registry
-        .get::<dyn ProductService>()
-        .map_err(Error::internal)?;
     catalog.update_product(&path, input).await?;
+    if b.options.is_some() || variants_present {
+        let options = b.options.map(|entries| {
+            entries
+                .into_iter()
+                .map(|o| OptionUpsert {
+                    id: o.id,
+                    title: o.title,
+                    values: o.values,
+                })
+                .collect()
+        });
+        let sync = catalog
+            .upsert_product_variants(&path, options, variants_present.then_some(upserts))
+            .await?;
+        for (variant_id, prices) in sync.variant_ids.iter().zip(variant_prices) {
+            let created = sync.created.iter().any(|c| &c.id == variant_id);
+            match prices {
+                Some(p) => {
+                    pricing.set_variant_prices(variant_id, p).await?;
+                }
+                // A new variant gets an (empty) price set, so price lists can price it.
+                None if created => {
+                    pricing.set_variant_prices(variant_id, Vec::new()).await?;
+                }
+                None => {}
+            }
+        }
+        if sync.created.iter().any(|v| v.manage_inventory) {
+            let inventory = state
+                .registry
+                .get::<dyn InventoryService>()
+                .map_err(Error::internal)?;
+            for v in sync.created.iter().filter(|v| v.manage_inventory) {
+                crate::catalog::create_variant_inventory(inventory.as_ref(), v).await?;
+            }
+        }
+    }
     Ok(response::one(
         "product",
         render_one(&state, &path, q.fields.as_deref()).await?,

@@ -31,7 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(delete_item)
         .service(add_shipping_method)
         .service(calculate_taxes)
-        .service(transfer);
+        .service(transfer)
+        .service(complete);
 }
 
 #[derive(OpenApi)]
@@ -45,7 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         delete_item,
         add_shipping_method,
         calculate_taxes,
-        transfer
+        transfer,
+        complete
     ),
     components(schemas(
         CreateCartBody,
@@ -656,4 +658,35 @@ pub async fn transfer(
     })
     .await?;
     respond(&state, &updated, &req).await
+}
+
+/// Complete the cart: `{type: "order", order}`, or `{type: "cart", cart, error}` when the payment
+/// was refused. Exactly one order per cart, whatever the concurrency.
+#[utoipa::path(post, path = "/store/carts/{id}/complete", tag = "Store",
+    params(("id" = String, Path, description = "Cart id"), FieldsQuery),
+    security(("publishable_key" = [])),
+    responses((status = 200, description = "`{type: \"order\", order}` or `{type: \"cart\", cart, error}`", body = Object),
+        (status = 400, description = "Missing shipping or payment, insufficient inventory", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such cart", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Another completion of the cart did not finish in time", body = crate::openapi::ErrorBody)))]
+#[post("/carts/{id}/complete")]
+pub async fn complete(
+    req: HttpRequest,
+    state: State,
+    path: web::Path<String>,
+    customer: OptionalCustomer,
+) -> ApiResult<HttpResponse> {
+    let q: FieldsQuery = parse_query(req.query_string())?;
+    let body =
+        match crate::checkout::complete(&state, &path, &requester(&customer), q.fields.as_deref())
+            .await?
+        {
+            crate::checkout::Completed::Order(order) => {
+                serde_json::json!({"type": "order", "order": order})
+            }
+            crate::checkout::Completed::Cart { cart, error } => {
+                serde_json::json!({"type": "cart", "cart": cart, "error": error})
+            }
+        };
+    Ok(HttpResponse::Ok().json(body))
 }

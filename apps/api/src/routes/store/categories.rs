@@ -8,7 +8,9 @@ use medusa_api_key::PublishableKeyContext;
 use medusa_core::Error;
 use medusa_core::fields::{FieldSpec, Selection};
 use medusa_core::request::{ListConfig, one_or_many, parse_list_query, parse_query};
-use medusa_product::{Category, Page, ProductFilter, ProductService, ProductStatus};
+use medusa_product::{
+    Category, CategoryFilter, Page, ProductFilter, ProductService, ProductStatus,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, OpenApi};
@@ -54,8 +56,12 @@ pub struct ListQuery {
     #[param(value_type = Option<Vec<String>>)]
     pub handle: Option<Vec<String>>,
     pub q: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    #[param(value_type = Option<Vec<String>>)]
+    pub name: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    #[param(value_type = Option<Vec<String>>)]
+    pub description: Option<Vec<String>>,
     /// A parent id, or `null` for top-level categories.
     #[serde(default, deserialize_with = "one_or_many")]
     #[param(value_type = Option<Vec<String>>)]
@@ -68,65 +74,95 @@ pub struct ListQuery {
     pub fields: Option<String>,
 }
 
+/// Which way a nested category is rendered from: `include_ancestors_tree` keeps walking up
+/// through `parent_category`, `include_descendants_tree` keeps walking down through
+/// `category_children`, even where the nested selection does not name the relation again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Root,
+    Up,
+    Down,
+}
+
+/// What the tree walk needs: the whole (visible) tree in memory, the products per category
+/// and the two `include_*_tree` flags.
+struct Tree<'a> {
+    by_id: &'a HashMap<String, Category>,
+    children: &'a HashMap<String, Vec<String>>,
+    products: &'a HashMap<String, Vec<Value>>,
+    ancestors: bool,
+    descendants: bool,
+}
+
 /// The category JSON with the relations the selection asks for, walking the in-memory tree.
-fn category_json(
-    c: &Category,
-    sel: &Selection,
-    by_id: &HashMap<String, Category>,
-    children: &HashMap<String, Vec<String>>,
-    products: &HashMap<String, Vec<Value>>,
-    depth: usize,
-) -> Value {
+fn category_json(c: &Category, sel: &Selection, tree: &Tree, walk: Walk, depth: usize) -> Value {
     let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-    if depth > 32 {
+    if depth > 64 {
         return v;
     }
-    if let Some(psel) = sel.relation("parent_category") {
+    // Below the root, a tree flag carries the relation on with the same selection.
+    let parent_sel = sel
+        .relation("parent_category")
+        .or_else(|| (walk == Walk::Up && tree.ancestors).then_some(sel));
+    let children_sel = sel
+        .relation("category_children")
+        .or_else(|| (walk == Walk::Down && tree.descendants).then_some(sel));
+    if let Some(psel) = parent_sel {
         v["parent_category"] = c
             .parent_category_id
             .as_ref()
-            .and_then(|p| by_id.get(p))
-            .map(|p| category_json(p, psel, by_id, children, products, depth + 1))
+            .and_then(|p| tree.by_id.get(p))
+            .map(|p| category_json(p, psel, tree, Walk::Up, depth + 1))
             .unwrap_or(Value::Null);
     }
-    if let Some(csel) = sel.relation("category_children") {
+    if let Some(csel) = children_sel {
         v["category_children"] = Value::Array(
-            children
+            tree.children
                 .get(&c.id)
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|id| by_id.get(id))
-                .map(|child| category_json(child, csel, by_id, children, products, depth + 1))
+                .filter_map(|id| tree.by_id.get(id))
+                .map(|child| category_json(child, csel, tree, Walk::Down, depth + 1))
                 .collect(),
         );
     }
     if sel.relation("products").is_some() {
-        v["products"] = Value::Array(products.get(&c.id).cloned().unwrap_or_default());
+        v["products"] = Value::Array(tree.products.get(&c.id).cloned().unwrap_or_default());
     }
     // Nested relations were projected by the recursive calls; this level keeps the columns
-    // and relations its selection names.
-    const RELATIONS: [&str; 3] = ["parent_category", "category_children", "products"];
+    // and relations its selection names (or a tree flag carried on).
     if let Value::Object(map) = &mut v {
-        map.retain(|k, _| {
-            k == "id"
-                || if RELATIONS.contains(&k.as_str()) {
-                    sel.relation(k).is_some()
-                } else {
-                    sel.all || sel.fields.contains(k.as_str())
-                }
+        map.retain(|k, _| match k.as_str() {
+            "id" => true,
+            "parent_category" => parent_sel.is_some(),
+            "category_children" => children_sel.is_some(),
+            "products" => sel.relation("products").is_some(),
+            _ => sel.all || sel.fields.contains(k.as_str()),
         });
     }
     v
 }
 
-async fn render(
+/// How a category page is rendered: the store's (visible tree, products of the key's sales
+/// channels) or the admin's (whole tree, no products).
+pub(crate) struct RenderCategories<'a> {
+    /// The store's key: only visible categories and products; `None` for the admin.
+    pub key: Option<&'a PublishableKeyContext>,
+    pub defaults: &'a [&'a str],
+    pub fields: Option<&'a str>,
+    pub include_ancestors_tree: bool,
+    pub include_descendants_tree: bool,
+}
+
+/// Renders a page of categories with `parent_category` / `category_children` (trees when the
+/// `include_*_tree` flags ask) and, for the store, `products`.
+pub(crate) async fn render_categories(
     state: &State,
-    key: &PublishableKeyContext,
     page_items: Vec<Category>,
-    fields: Option<&str>,
+    opts: &RenderCategories<'_>,
 ) -> ApiResult<Vec<Value>> {
-    let spec = FieldSpec::parse(fields, DEFAULT_FIELDS);
+    let spec = FieldSpec::parse(opts.fields, opts.defaults);
     let sel = spec.selection();
     let catalog = state
         .registry
@@ -137,7 +173,7 @@ async fn render(
         || sel.relation("category_children").is_some()
     {
         catalog
-            .list_categories(None, None, None, true, None)
+            .list_categories(None, None, None, opts.key.is_some(), None)
             .await?
     } else {
         (Vec::new(), 0)
@@ -150,11 +186,14 @@ async fn render(
     }
     let by_id: HashMap<String, Category> = all.into_iter().map(|c| (c.id.clone(), c)).collect();
     let mut products: HashMap<String, Vec<Value>> = HashMap::new();
-    if spec.requests("products") {
+    if let Some(key) = opts.key
+        && spec.requests("products")
+    {
         let mut wanted: Vec<String> = page_items.iter().map(|c| c.id.clone()).collect();
         if sel
             .relation("category_children")
             .is_some_and(|c| c.relation("products").is_some())
+            || opts.include_descendants_tree
         {
             wanted.extend(by_id.keys().cloned());
         }
@@ -199,9 +238,16 @@ async fn render(
             );
         }
     }
+    let tree = Tree {
+        by_id: &by_id,
+        children: &children,
+        products: &products,
+        ancestors: opts.include_ancestors_tree,
+        descendants: opts.include_descendants_tree,
+    };
     Ok(page_items
         .iter()
-        .map(|c| category_json(c, &sel, &by_id, &children, &products, 0))
+        .map(|c| category_json(c, &sel, &tree, Walk::Root, 0))
         .collect())
 }
 
@@ -228,22 +274,37 @@ pub async fn list(
     let page = Page {
         limit: u64::from(params.limit),
         offset: u64::from(params.offset),
-        order: None,
+        order: params.order.as_ref().map(|o| {
+            (
+                o.field.clone(),
+                o.direction == medusa_core::request::Direction::Desc,
+            )
+        }),
     };
-    let (mut cats, mut count) = catalog
-        .list_categories(
-            q.id.as_deref(),
-            q.handle.as_deref(),
-            parents.as_deref(),
-            true,
-            Some(&page),
-        )
-        .await?;
-    if let Some(text) = q.q.as_deref().or(q.name.as_deref()).map(str::to_lowercase) {
-        cats.retain(|c| c.name.to_lowercase().contains(&text) || c.handle.contains(&text));
-        count = cats.len() as u64;
-    }
-    let items = render(&state, &key, cats, params.fields.as_deref()).await?;
+    // Every filter, `q` included, is applied by the query, before the page is cut.
+    let filter = CategoryFilter {
+        ids: q.id,
+        handles: q.handle,
+        parent_ids: parents,
+        q: q.q,
+        names: q.name,
+        descriptions: q.description,
+        store_visible_only: true,
+        ..Default::default()
+    };
+    let (cats, count) = catalog.search_categories(&filter, Some(&page)).await?;
+    let items = render_categories(
+        &state,
+        cats,
+        &RenderCategories {
+            key: Some(&key),
+            defaults: DEFAULT_FIELDS,
+            fields: params.fields.as_deref(),
+            include_ancestors_tree: q.include_ancestors_tree.unwrap_or(false),
+            include_descendants_tree: q.include_descendants_tree.unwrap_or(false),
+        },
+    )
+    .await?;
     Ok(response::list("product_categories", items, count, &params))
 }
 
@@ -280,7 +341,18 @@ pub async fn retrieve(
     if cats.is_empty() {
         return Err(Error::not_found(format!("Category with id: {id} was not found")).into());
     }
-    let mut items = render(&state, &key, cats, q.fields.as_deref()).await?;
+    let mut items = render_categories(
+        &state,
+        cats,
+        &RenderCategories {
+            key: Some(&key),
+            defaults: DEFAULT_FIELDS,
+            fields: q.fields.as_deref(),
+            include_ancestors_tree: q.include_ancestors_tree.unwrap_or(false),
+            include_descendants_tree: q.include_descendants_tree.unwrap_or(false),
+        },
+    )
+    .await?;
     Ok(response::one(
         "product_category",
         items.pop().unwrap_or(Value::Null),

@@ -7,6 +7,8 @@ pub mod carts;
 pub mod categories;
 pub mod collections;
 pub mod customers;
+pub mod orders;
+pub mod payment_collections;
 pub mod payment_providers;
 pub mod products;
 pub mod regions;
@@ -24,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     shipping_options::configure(cfg);
     payment_providers::configure(cfg);
+    orders::configure(cfg);
+    payment_collections::configure(cfg);
 }
 
 /// The OpenAPI documents of this scope's areas.
@@ -38,5 +42,7 @@ pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
         customers::Api::openapi(),
         shipping_options::Api::openapi(),
         payment_providers::Api::openapi(),
+        orders::Api::openapi(),
+        payment_collections::Api::openapi(),
     ]
 }
