@@ -20,7 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Benchmark the catalog routes on the seeded store with wrk (release build).
+    /// Benchmark the catalog, cart and checkout routes on the seeded store with wrk (release
+    /// build).
     Bench {
         /// `sqlite`, `postgres` or `both`.
         #[arg(long, default_value = "both")]
