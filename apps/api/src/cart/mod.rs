@@ -252,7 +252,7 @@ pub async fn refresh(state: &State, cart: &mut Cart, checks: Checks) -> ApiResul
         Some(id) => region(state, id).await?,
         None => None,
     };
-    reprice(state, cart, region.as_ref()).await?;
+    reprice(state, cart).await?;
     if checks.stock {
         check_stock(state, cart).await?;
     }
@@ -323,7 +323,7 @@ async fn pricing_context(
 /// Re-prices every item (custom-priced ones aside) for the cart's currency, region, customer and
 /// each item's quantity (quantity tiers). An item whose variant has no price refuses the change,
 /// with Medusa's message.
-async fn reprice(state: &State, cart: &mut Cart, _region: Option<&Region>) -> ApiResult<()> {
+async fn reprice(state: &State, cart: &mut Cart) -> ApiResult<()> {
     let pricing = svc::<dyn PricingService>(state)?;
     // One pricing call per distinct quantity: tiers depend on it, and carts rarely hold more
     // than a few distinct quantities.
@@ -550,7 +550,7 @@ pub fn add_or_merge(cart: &mut Cart, item: LineItem, now: chrono::DateTime<chron
     }
 }
 
-/// Ids of the sales channels, deduplicated, for messages and lookups.
+/// `ids` without repeats, first occurrence kept (product and variant ids of several items).
 pub fn unique(ids: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = HashSet::new();
     ids.into_iter().filter(|i| seen.insert(i.clone())).collect()
