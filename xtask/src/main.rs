@@ -138,7 +138,11 @@ async fn migrate(action: MigrateAction) -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("sea_orm_migration=info")
         .try_init();
-    let config = Config::load()?;
+    let mut config = Config::load()?;
+    // One connection: `fresh` turns SQLite's foreign keys off with a PRAGMA, which holds only
+    // for the connection that ran it; with a pool the drops could land on another connection
+    // and fail on a table whose parent is already gone.
+    config.database_pool_size = Some(1);
     let db = medusa_db::connect(&config).await?;
     println!("database: {}", config.database_url_for_log());
     match action {
