@@ -207,6 +207,7 @@ fn server(
             .service(
                 web::scope("/store")
                     .configure(routes::store::configure)
+                    .wrap(from_fn(crate::cart::catalog::request_scope))
                     .wrap(from_fn(publishable_key::guard))
                     .wrap(cors::for_origins(&config.store_cors))
                     .default_service(web::to(not_found)),

@@ -7,6 +7,7 @@ use medusa_core::config::Config;
 use medusa_core::registry::Registry;
 use sea_orm::DatabaseConnection;
 
+use crate::cart::catalog::{StockFlags, VariantSnapshot};
 use crate::redis::Redis;
 
 /// Everything a handler may need, shared by all workers.
@@ -31,6 +32,15 @@ pub struct Caches {
     /// Rendered catalog responses, tagged with the change counters they were built from
     /// (`medusa_db::versions`): reused only while no process has changed the catalog since.
     pub responses: TtlCache<String, (Vec<i64>, actix_web::web::Bytes)>,
+    /// Cart catalog lookups (`cart::catalog`), each tagged with the counter it was built under:
+    /// (variant, sales channel) -> line-item snapshot.
+    pub cart_variants: TtlCache<(String, Option<String>), (i64, Option<VariantSnapshot>)>,
+    /// Variant -> its stock flags.
+    pub variant_flags: TtlCache<String, (i64, StockFlags)>,
+    /// Sales channel -> the stock locations serving it.
+    pub channel_locations: TtlCache<String, (i64, Vec<String>)>,
+    /// (product, wanted relations) -> the product as cart items render it.
+    pub cart_products: TtlCache<(String, u8), (i64, serde_json::Value)>,
 }
 
 impl Caches {
@@ -40,6 +50,10 @@ impl Caches {
             regions: TtlCache::new(ttl, 1_000),
             region_details: TtlCache::new(ttl, 1_000),
             responses: TtlCache::new(ttl, 2_000),
+            cart_variants: TtlCache::new(ttl, 20_000),
+            variant_flags: TtlCache::new(ttl, 50_000),
+            channel_locations: TtlCache::new(ttl, 1_000),
+            cart_products: TtlCache::new(ttl, 20_000),
         }
     }
 }

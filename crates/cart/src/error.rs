@@ -13,6 +13,9 @@ pub enum CartError {
     Money(#[from] medusa_core::money::MoneyError),
     #[error("{0}")]
     Database(#[from] sea_orm::DbErr),
+    /// A stored cart document that does not decode (or a cart that cannot be encoded).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl From<CartError> for medusa_core::Error {
@@ -22,6 +25,12 @@ impl From<CartError> for medusa_core::Error {
             CartError::Conflict(_) => medusa_core::Error::conflict(e.to_string()),
             CartError::Money(_) => medusa_core::Error::invalid_data(e.to_string()),
             CartError::Database(db) => db.into(),
+            CartError::Internal(message) => medusa_core::Error::internal(CartStorage(message)),
         }
     }
 }
+
+/// The message of [`CartError::Internal`] as an error value (logged, never shown to clients).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct CartStorage(String);

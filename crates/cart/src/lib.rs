@@ -8,6 +8,7 @@
 //! changing one cart at once (even in different processes) cannot lose each other's work: the
 //! later one is told to retry from the fresh state.
 
+mod document;
 mod entity;
 mod error;
 mod migration;

@@ -2,13 +2,19 @@
 //!
 //! Callers load a [`Cart`], change it in memory (the rules for *what* changes live above the
 //! modules, in the api's cart flow) and save it back whole. Money is [`Amount`] in the cart's
-//! currency; the tables keep minor units.
+//! currency.
+//!
+//! Everything a cart owns is stored as one document beside the cart's row (see `repo`), in the
+//! serde form these types derive: renaming or retyping a field here changes the stored format,
+//! so it needs a `#[serde(alias)]`/default or a migration. Amounts are stored as exact decimal
+//! strings, never floats.
 
 use chrono::{DateTime, Utc};
 use medusa_core::CurrencyCode;
 use medusa_core::id::{CartId, LineItemId};
 use medusa_core::money::Amount;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 medusa_core::define_id!(CartAddressId, "caaddr");
@@ -71,7 +77,7 @@ impl Cart {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressFields {
     pub customer_id: Option<String>,
     pub company: Option<String>,
@@ -87,7 +93,7 @@ pub struct AddressFields {
     pub metadata: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     pub id: CartAddressId,
     pub fields: AddressFields,
@@ -107,7 +113,7 @@ impl Address {
 }
 
 /// A line item: a snapshot of the catalog when the variant was added, plus the server's price.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineItem {
     pub id: LineItemId,
     pub title: String,
@@ -132,7 +138,9 @@ pub struct LineItem {
     pub is_giftcard: bool,
     pub is_tax_inclusive: bool,
     pub is_custom_price: bool,
+    #[serde(default, with = "crate::document::amount_opt")]
     pub compare_at_unit_price: Option<Amount>,
+    #[serde(with = "crate::document::amount")]
     pub unit_price: Amount,
     pub metadata: Option<Value>,
     pub tax_lines: Vec<TaxLine>,
@@ -142,7 +150,7 @@ pub struct LineItem {
 }
 
 /// A tax line of an item or a shipping method. `rate` is a percentage.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxLine {
     pub id: String,
     pub description: Option<String>,
@@ -155,11 +163,12 @@ pub struct TaxLine {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
     pub id: String,
     pub code: Option<String>,
     pub description: Option<String>,
+    #[serde(with = "crate::document::amount")]
     pub amount: Amount,
     pub is_tax_inclusive: bool,
     pub promotion_id: Option<String>,
@@ -169,11 +178,12 @@ pub struct Adjustment {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShippingMethod {
     pub id: ShippingMethodId,
     pub name: String,
     pub description: Option<String>,
+    #[serde(with = "crate::document::amount")]
     pub amount: Amount,
     pub is_tax_inclusive: bool,
     pub shipping_option_id: Option<String>,
@@ -185,11 +195,12 @@ pub struct ShippingMethod {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreditLine {
     pub id: CreditLineId,
     pub reference: Option<String>,
     pub reference_id: Option<String>,
+    #[serde(with = "crate::document::amount")]
     pub amount: Amount,
     pub metadata: Option<Value>,
     pub created_at: DateTime<Utc>,

@@ -1,252 +1,85 @@
 //! The only file that queries this module's tables.
 //!
-//! A cart is read with one query per table and written back whole: the cart row is updated under
-//! a version check, then its children are replaced (one delete and one multi-row insert per
-//! table). A save therefore costs the same dozen statements whatever the cart holds, and a
-//! concurrent writer is detected instead of silently overwritten.
-
-use std::collections::HashMap;
-use std::str::FromStr;
+//! A cart is one row: its own columns plus everything it owns as a document (`document::Body`).
+//! A load is one `SELECT`, a save one `UPDATE ... WHERE version = <loaded>`, whatever the cart
+//! holds, and a concurrent writer is detected instead of silently overwritten.
 
 use chrono::{DateTime, Utc};
 use medusa_core::CurrencyCode;
-use medusa_core::id::{CartId, LineItemId};
-use medusa_core::money::{Amount, MinorUnits};
-use rust_decimal::Decimal;
+use medusa_core::id::CartId;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::entity::{address, adjustment, cart, credit_line, line_item, shipping_method, tax_line};
+use crate::document::Body;
+use crate::entity::cart;
 use crate::error::CartError;
 use crate::model::*;
 
-fn minor(amount: &Amount, currency: &CurrencyCode) -> Result<i64, CartError> {
-    Ok(amount.to_minor(currency)?.0)
-}
-
-fn amount(minor: i64, currency: &CurrencyCode) -> Amount {
-    MinorUnits(minor).to_amount(currency)
-}
-
-/// Loads a cart that is not deleted, with everything it owns.
+/// Loads a cart that is not deleted, with everything it owns: one statement.
 pub async fn load<C: ConnectionTrait>(db: &C, id: &CartId) -> Result<Option<Cart>, CartError> {
-    let Some(row) = cart::Entity::find_by_id(id.as_str().to_owned())
+    match cart::Entity::find_by_id(id.as_str().to_owned())
         .filter(cart::Column::DeletedAt.is_null())
         .one(db)
         .await?
-    else {
+    {
+        Some(row) => load_row(row),
+        None => Ok(None),
+    }
+}
+
+/// A stored row as a [`Cart`] (`None` when its id is not a cart id).
+pub fn load_row(row: cart::Model) -> Result<Option<Cart>, CartError> {
+    let Ok(id) = CartId::parse(&row.id) else {
         return Ok(None);
     };
-    let currency = CurrencyCode::parse(&row.currency_code).unwrap_or(CurrencyCode::XXX);
-    let cart_id = id.as_str().to_owned();
-    let addresses = address::Entity::find()
-        .filter(address::Column::CartId.eq(cart_id.clone()))
-        .all(db)
-        .await?;
-    let items = line_item::Entity::find()
-        .filter(line_item::Column::CartId.eq(cart_id.clone()))
-        .order_by_asc(line_item::Column::Rank)
-        .order_by_asc(line_item::Column::Id)
-        .all(db)
-        .await?;
-    let methods = shipping_method::Entity::find()
-        .filter(shipping_method::Column::CartId.eq(cart_id.clone()))
-        .order_by_asc(shipping_method::Column::Id)
-        .all(db)
-        .await?;
-    let taxes = tax_line::Entity::find()
-        .filter(tax_line::Column::CartId.eq(cart_id.clone()))
-        .order_by_asc(tax_line::Column::Id)
-        .all(db)
-        .await?;
-    let adjustments = adjustment::Entity::find()
-        .filter(adjustment::Column::CartId.eq(cart_id.clone()))
-        .order_by_asc(adjustment::Column::Id)
-        .all(db)
-        .await?;
-    let credits = credit_line::Entity::find()
-        .filter(credit_line::Column::CartId.eq(cart_id))
-        .order_by_asc(credit_line::Column::Id)
-        .all(db)
-        .await?;
-
-    let mut tax_by_owner: HashMap<String, Vec<TaxLine>> = HashMap::new();
-    for t in taxes {
-        tax_by_owner
-            .entry(t.owner_id.clone())
-            .or_default()
-            .push(to_tax_line(t));
-    }
-    let mut adj_by_owner: HashMap<String, Vec<Adjustment>> = HashMap::new();
-    for a in adjustments {
-        adj_by_owner
-            .entry(a.owner_id.clone())
-            .or_default()
-            .push(to_adjustment(a, &currency));
-    }
-    let addresses: HashMap<String, Address> = addresses
-        .into_iter()
-        .map(|a| (a.id.clone(), to_address(a)))
-        .collect();
-    // One address may serve as both shipping and billing address.
-    let address = |id: &Option<String>| id.as_ref().and_then(|id| addresses.get(id)).cloned();
-    let shipping_address = address(&row.shipping_address_id);
-    let billing_address = address(&row.billing_address_id);
-
+    let body: Body = serde_json::from_str(&row.body).map_err(|e| {
+        CartError::Internal(format!("cart {} has an unreadable document: {e}", row.id))
+    })?;
     Ok(Some(Cart {
-        id: id.clone(),
+        id,
         region_id: row.region_id,
         customer_id: row.customer_id,
         sales_channel_id: row.sales_channel_id,
         email: row.email,
-        currency_code: currency.clone(),
+        currency_code: CurrencyCode::parse(&row.currency_code).unwrap_or(CurrencyCode::XXX),
         locale: row.locale,
         metadata: row.metadata,
         completed_at: row.completed_at,
-        shipping_address,
-        billing_address,
-        items: items
-            .into_iter()
-            .map(|i| {
-                let tax_lines = tax_by_owner.remove(&i.id).unwrap_or_default();
-                let adjustments = adj_by_owner.remove(&i.id).unwrap_or_default();
-                to_item(i, &currency, tax_lines, adjustments)
-            })
-            .collect(),
-        shipping_methods: methods
-            .into_iter()
-            .map(|m| {
-                let tax_lines = tax_by_owner.remove(&m.id).unwrap_or_default();
-                let adjustments = adj_by_owner.remove(&m.id).unwrap_or_default();
-                ShippingMethod {
-                    id: ShippingMethodId::parse(&m.id).unwrap_or_else(|_| ShippingMethodId::new()),
-                    name: m.name,
-                    description: m.description,
-                    amount: amount(m.amount, &currency),
-                    is_tax_inclusive: m.is_tax_inclusive,
-                    shipping_option_id: m.shipping_option_id,
-                    data: m.data,
-                    metadata: m.metadata,
-                    tax_lines,
-                    adjustments,
-                    created_at: m.created_at,
-                    updated_at: m.updated_at,
-                }
-            })
-            .collect(),
-        credit_lines: credits
-            .into_iter()
-            .map(|c| CreditLine {
-                id: CreditLineId::parse(&c.id).unwrap_or_else(|_| CreditLineId::new()),
-                reference: c.reference,
-                reference_id: c.reference_id,
-                amount: amount(c.amount, &currency),
-                metadata: c.metadata,
-                created_at: c.created_at,
-                updated_at: c.updated_at,
-            })
-            .collect(),
+        shipping_address: body.shipping_address,
+        billing_address: body.billing_address,
+        items: body.items,
+        shipping_methods: body.shipping_methods,
+        credit_lines: body.credit_lines,
         version: row.version,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }))
 }
 
-fn to_address(a: address::Model) -> Address {
-    Address {
-        id: CartAddressId::parse(&a.id).unwrap_or_else(|_| CartAddressId::new()),
-        fields: AddressFields {
-            customer_id: a.customer_id,
-            company: a.company,
-            first_name: a.first_name,
-            last_name: a.last_name,
-            address_1: a.address_1,
-            address_2: a.address_2,
-            city: a.city,
-            country_code: a.country_code,
-            province: a.province,
-            postal_code: a.postal_code,
-            phone: a.phone,
-            metadata: a.metadata,
-        },
-        created_at: a.created_at,
-        updated_at: a.updated_at,
+/// The stored document of `c`'s children.
+pub fn body(c: &Cart) -> Result<String, CartError> {
+    #[derive(serde::Serialize)]
+    struct BodyRef<'a> {
+        format: u32,
+        shipping_address: &'a Option<Address>,
+        billing_address: &'a Option<Address>,
+        items: &'a [LineItem],
+        shipping_methods: &'a [ShippingMethod],
+        credit_lines: &'a [CreditLine],
     }
+    serde_json::to_string(&BodyRef {
+        format: crate::document::FORMAT,
+        shipping_address: &c.shipping_address,
+        billing_address: &c.billing_address,
+        items: &c.items,
+        shipping_methods: &c.shipping_methods,
+        credit_lines: &c.credit_lines,
+    })
+    .map_err(|e| CartError::Internal(format!("cannot encode cart {}: {e}", c.id)))
 }
 
-fn to_tax_line(t: tax_line::Model) -> TaxLine {
-    TaxLine {
-        // Stored rates were written from a Decimal; a corrupt one reads as 0 rather than failing
-        // every request for the cart.
-        rate: Decimal::from_str(&t.rate).unwrap_or_default(),
-        id: t.id,
-        description: t.description,
-        code: t.code,
-        provider_id: t.provider_id,
-        tax_rate_id: t.tax_rate_id,
-        metadata: t.metadata,
-        created_at: t.created_at,
-        updated_at: t.updated_at,
-    }
-}
-
-fn to_adjustment(a: adjustment::Model, currency: &CurrencyCode) -> Adjustment {
-    Adjustment {
-        id: a.id,
-        code: a.code,
-        description: a.description,
-        amount: amount(a.amount, currency),
-        is_tax_inclusive: a.is_tax_inclusive,
-        promotion_id: a.promotion_id,
-        provider_id: a.provider_id,
-        metadata: a.metadata,
-        created_at: a.created_at,
-        updated_at: a.updated_at,
-    }
-}
-
-fn to_item(
-    i: line_item::Model,
-    currency: &CurrencyCode,
-    tax_lines: Vec<TaxLine>,
-    adjustments: Vec<Adjustment>,
-) -> LineItem {
-    LineItem {
-        id: LineItemId::parse(&i.id).unwrap_or_else(|_| LineItemId::new()),
-        title: i.title,
-        subtitle: i.subtitle,
-        thumbnail: i.thumbnail,
-        quantity: i.quantity,
-        variant_id: i.variant_id,
-        product_id: i.product_id,
-        product_title: i.product_title,
-        product_description: i.product_description,
-        product_subtitle: i.product_subtitle,
-        product_type: i.product_type,
-        product_type_id: i.product_type_id,
-        product_collection: i.product_collection,
-        product_handle: i.product_handle,
-        variant_sku: i.variant_sku,
-        variant_barcode: i.variant_barcode,
-        variant_title: i.variant_title,
-        variant_option_values: i.variant_option_values,
-        requires_shipping: i.requires_shipping,
-        is_discountable: i.is_discountable,
-        is_giftcard: i.is_giftcard,
-        is_tax_inclusive: i.is_tax_inclusive,
-        is_custom_price: i.is_custom_price,
-        compare_at_unit_price: i.compare_at_unit_price.map(|m| amount(m, currency)),
-        unit_price: amount(i.unit_price, currency),
-        metadata: i.metadata,
-        tax_lines,
-        adjustments,
-        created_at: i.created_at,
-        updated_at: i.updated_at,
-    }
-}
-
-fn cart_row(c: &Cart, now: DateTime<Utc>, version: i64) -> cart::ActiveModel {
-    cart::ActiveModel {
+fn cart_row(c: &Cart, now: DateTime<Utc>, version: i64) -> Result<cart::ActiveModel, CartError> {
+    Ok(cart::ActiveModel {
         id: Set(c.id.as_str().to_owned()),
         region_id: Set(c.region_id.clone()),
         customer_id: Set(c.customer_id.clone()),
@@ -262,262 +95,40 @@ fn cart_row(c: &Cart, now: DateTime<Utc>, version: i64) -> cart::ActiveModel {
         metadata: Set(c.metadata.clone()),
         completed_at: Set(c.completed_at),
         version: Set(version),
+        body: Set(body(c)?),
         created_at: Set(c.created_at),
         updated_at: Set(now),
         deleted_at: Set(None),
-    }
+    })
 }
 
-/// Inserts a new cart and its children.
+/// Inserts a new cart with everything it owns: one statement.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     c: &Cart,
     now: DateTime<Utc>,
 ) -> Result<(), CartError> {
-    cart::Entity::insert(cart_row(c, now, 0))
+    cart::Entity::insert(cart_row(c, now, 0)?)
         .exec_without_returning(db)
         .await?;
-    insert_children(db, c).await
+    Ok(())
 }
 
 /// Writes `c` over the stored cart if the stored version is still `c.version`; returns whether
-/// it was (false: another writer got there first, nothing was written).
+/// it was (false: another writer got there first, nothing was written). One statement.
 pub async fn replace<C: ConnectionTrait>(
     db: &C,
     c: &Cart,
     now: DateTime<Utc>,
 ) -> Result<bool, CartError> {
-    let row = cart_row(c, now, c.version + 1);
     let updated = cart::Entity::update_many()
-        .set(row)
+        .set(cart_row(c, now, c.version + 1)?)
         .filter(cart::Column::Id.eq(c.id.as_str()))
         .filter(cart::Column::Version.eq(c.version))
         .filter(cart::Column::DeletedAt.is_null())
         .exec(db)
         .await?;
-    if updated.rows_affected != 1 {
-        return Ok(false);
-    }
-    let id = c.id.as_str().to_owned();
-    address::Entity::delete_many()
-        .filter(address::Column::CartId.eq(id.clone()))
-        .exec(db)
-        .await?;
-    line_item::Entity::delete_many()
-        .filter(line_item::Column::CartId.eq(id.clone()))
-        .exec(db)
-        .await?;
-    shipping_method::Entity::delete_many()
-        .filter(shipping_method::Column::CartId.eq(id.clone()))
-        .exec(db)
-        .await?;
-    tax_line::Entity::delete_many()
-        .filter(tax_line::Column::CartId.eq(id.clone()))
-        .exec(db)
-        .await?;
-    adjustment::Entity::delete_many()
-        .filter(adjustment::Column::CartId.eq(id.clone()))
-        .exec(db)
-        .await?;
-    credit_line::Entity::delete_many()
-        .filter(credit_line::Column::CartId.eq(id))
-        .exec(db)
-        .await?;
-    insert_children(db, c).await?;
-    Ok(true)
-}
-
-async fn insert_children<C: ConnectionTrait>(db: &C, c: &Cart) -> Result<(), CartError> {
-    let cur = &c.currency_code;
-    let id = c.id.as_str().to_owned();
-    let addresses: Vec<address::ActiveModel> = [&c.shipping_address, &c.billing_address]
-        .into_iter()
-        .flatten()
-        // The same address may serve as both; store it once.
-        .fold(Vec::<&Address>::new(), |mut acc, a| {
-            if !acc.iter().any(|b| b.id == a.id) {
-                acc.push(a);
-            }
-            acc
-        })
-        .into_iter()
-        .map(|a| address::ActiveModel {
-            id: Set(a.id.as_str().to_owned()),
-            cart_id: Set(id.clone()),
-            customer_id: Set(a.fields.customer_id.clone()),
-            company: Set(a.fields.company.clone()),
-            first_name: Set(a.fields.first_name.clone()),
-            last_name: Set(a.fields.last_name.clone()),
-            address_1: Set(a.fields.address_1.clone()),
-            address_2: Set(a.fields.address_2.clone()),
-            city: Set(a.fields.city.clone()),
-            country_code: Set(a.fields.country_code.clone()),
-            province: Set(a.fields.province.clone()),
-            postal_code: Set(a.fields.postal_code.clone()),
-            phone: Set(a.fields.phone.clone()),
-            metadata: Set(a.fields.metadata.clone()),
-            created_at: Set(a.created_at),
-            updated_at: Set(a.updated_at),
-            deleted_at: Set(None),
-        })
-        .collect();
-    if !addresses.is_empty() {
-        address::Entity::insert_many(addresses)
-            .exec_without_returning(db)
-            .await?;
-    }
-
-    let mut items = Vec::with_capacity(c.items.len());
-    let mut taxes = Vec::new();
-    let mut adjustments = Vec::new();
-    for (rank, i) in c.items.iter().enumerate() {
-        items.push(line_item::ActiveModel {
-            id: Set(i.id.as_str().to_owned()),
-            cart_id: Set(id.clone()),
-            title: Set(i.title.clone()),
-            subtitle: Set(i.subtitle.clone()),
-            thumbnail: Set(i.thumbnail.clone()),
-            quantity: Set(i.quantity),
-            variant_id: Set(i.variant_id.clone()),
-            product_id: Set(i.product_id.clone()),
-            product_title: Set(i.product_title.clone()),
-            product_description: Set(i.product_description.clone()),
-            product_subtitle: Set(i.product_subtitle.clone()),
-            product_type: Set(i.product_type.clone()),
-            product_type_id: Set(i.product_type_id.clone()),
-            product_collection: Set(i.product_collection.clone()),
-            product_handle: Set(i.product_handle.clone()),
-            variant_sku: Set(i.variant_sku.clone()),
-            variant_barcode: Set(i.variant_barcode.clone()),
-            variant_title: Set(i.variant_title.clone()),
-            variant_option_values: Set(i.variant_option_values.clone()),
-            requires_shipping: Set(i.requires_shipping),
-            is_discountable: Set(i.is_discountable),
-            is_giftcard: Set(i.is_giftcard),
-            is_tax_inclusive: Set(i.is_tax_inclusive),
-            is_custom_price: Set(i.is_custom_price),
-            compare_at_unit_price: Set(i
-                .compare_at_unit_price
-                .as_ref()
-                .map(|a| minor(a, cur))
-                .transpose()?),
-            unit_price: Set(minor(&i.unit_price, cur)?),
-            metadata: Set(i.metadata.clone()),
-            rank: Set(i32::try_from(rank).unwrap_or(i32::MAX)),
-            created_at: Set(i.created_at),
-            updated_at: Set(i.updated_at),
-            deleted_at: Set(None),
-        });
-        for t in &i.tax_lines {
-            taxes.push(tax_row(&id, i.id.as_str(), t));
-        }
-        for a in &i.adjustments {
-            adjustments.push(adjustment_row(&id, i.id.as_str(), a, cur)?);
-        }
-    }
-    let mut methods = Vec::with_capacity(c.shipping_methods.len());
-    for m in &c.shipping_methods {
-        methods.push(shipping_method::ActiveModel {
-            id: Set(m.id.as_str().to_owned()),
-            cart_id: Set(id.clone()),
-            name: Set(m.name.clone()),
-            description: Set(m.description.clone()),
-            amount: Set(minor(&m.amount, cur)?),
-            is_tax_inclusive: Set(m.is_tax_inclusive),
-            shipping_option_id: Set(m.shipping_option_id.clone()),
-            data: Set(m.data.clone()),
-            metadata: Set(m.metadata.clone()),
-            created_at: Set(m.created_at),
-            updated_at: Set(m.updated_at),
-            deleted_at: Set(None),
-        });
-        for t in &m.tax_lines {
-            taxes.push(tax_row(&id, m.id.as_str(), t));
-        }
-        for a in &m.adjustments {
-            adjustments.push(adjustment_row(&id, m.id.as_str(), a, cur)?);
-        }
-    }
-    let mut credits = Vec::with_capacity(c.credit_lines.len());
-    for l in &c.credit_lines {
-        credits.push(credit_line::ActiveModel {
-            id: Set(l.id.as_str().to_owned()),
-            cart_id: Set(id.clone()),
-            reference: Set(l.reference.clone()),
-            reference_id: Set(l.reference_id.clone()),
-            amount: Set(minor(&l.amount, cur)?),
-            metadata: Set(l.metadata.clone()),
-            created_at: Set(l.created_at),
-            updated_at: Set(l.updated_at),
-            deleted_at: Set(None),
-        });
-    }
-    if !items.is_empty() {
-        line_item::Entity::insert_many(items)
-            .exec_without_returning(db)
-            .await?;
-    }
-    if !methods.is_empty() {
-        shipping_method::Entity::insert_many(methods)
-            .exec_without_returning(db)
-            .await?;
-    }
-    if !taxes.is_empty() {
-        tax_line::Entity::insert_many(taxes)
-            .exec_without_returning(db)
-            .await?;
-    }
-    if !adjustments.is_empty() {
-        adjustment::Entity::insert_many(adjustments)
-            .exec_without_returning(db)
-            .await?;
-    }
-    if !credits.is_empty() {
-        credit_line::Entity::insert_many(credits)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
-fn tax_row(cart_id: &str, owner: &str, t: &TaxLine) -> tax_line::ActiveModel {
-    tax_line::ActiveModel {
-        id: Set(t.id.clone()),
-        cart_id: Set(cart_id.to_owned()),
-        owner_id: Set(owner.to_owned()),
-        description: Set(t.description.clone()),
-        code: Set(t.code.clone()),
-        rate: Set(t.rate.normalize().to_string()),
-        provider_id: Set(t.provider_id.clone()),
-        tax_rate_id: Set(t.tax_rate_id.clone()),
-        metadata: Set(t.metadata.clone()),
-        created_at: Set(t.created_at),
-        updated_at: Set(t.updated_at),
-        deleted_at: Set(None),
-    }
-}
-
-fn adjustment_row(
-    cart_id: &str,
-    owner: &str,
-    a: &Adjustment,
-    cur: &CurrencyCode,
-) -> Result<adjustment::ActiveModel, CartError> {
-    Ok(adjustment::ActiveModel {
-        id: Set(a.id.clone()),
-        cart_id: Set(cart_id.to_owned()),
-        owner_id: Set(owner.to_owned()),
-        code: Set(a.code.clone()),
-        description: Set(a.description.clone()),
-        amount: Set(minor(&a.amount, cur)?),
-        is_tax_inclusive: Set(a.is_tax_inclusive),
-        promotion_id: Set(a.promotion_id.clone()),
-        provider_id: Set(a.provider_id.clone()),
-        metadata: Set(a.metadata.clone()),
-        created_at: Set(a.created_at),
-        updated_at: Set(a.updated_at),
-        deleted_at: Set(None),
-    })
+    Ok(updated.rows_affected == 1)
 }
 
 /// Takes the completion claim of a cart: inserts it, or takes over an expired one. Returns

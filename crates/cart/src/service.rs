@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::SubsecRound;
 use medusa_core::Clock;
 use medusa_core::id::CartId;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::error::CartError;
 use crate::model::Cart;
@@ -58,30 +58,25 @@ impl CartService for DbCartService {
         let now = self.now();
         cart.version = 0;
         cart.updated_at = now;
-        let tx = medusa_db::begin_write(&self.db).await?;
-        repo::insert(&tx, &cart, now).await?;
-        tx.commit().await?;
+        // One statement: no transaction needed.
+        repo::insert(&self.db, &cart, now).await?;
         Ok(cart)
     }
 
     #[tracing::instrument(skip(self))]
     async fn retrieve(&self, id: &CartId) -> Result<Cart, CartError> {
-        // One read transaction, so the seven queries see one state of the cart.
-        let tx = self.db.begin().await?;
-        let cart = repo::load(&tx, id).await?;
-        tx.commit().await?;
+        // One row holds the whole cart, so one statement sees one state of it.
+        let cart = repo::load(&self.db, id).await?;
         cart.ok_or_else(|| CartError::NotFound(id.clone()))
     }
 
     #[tracing::instrument(skip_all, fields(cart = %cart.id, version = cart.version))]
     async fn save(&self, mut cart: Cart) -> Result<Cart, CartError> {
         let now = self.now();
-        let tx = medusa_db::begin_write(&self.db).await?;
-        if !repo::replace(&tx, &cart, now).await? {
-            tx.rollback().await?;
+        // One conditional statement: atomic without a transaction.
+        if !repo::replace(&self.db, &cart, now).await? {
             return Err(CartError::Conflict(cart.id));
         }
-        tx.commit().await?;
         cart.version += 1;
         cart.updated_at = now;
         Ok(cart)

@@ -48,8 +48,14 @@ pub fn statement_counter(url: &str) -> std::sync::Arc<std::sync::atomic::AtomicU
 
 fn counted(mut conn: DatabaseConnection, url: &str) -> DatabaseConnection {
     let counter = statement_counter(url);
-    conn.set_metric_callback(move |_| {
+    // `MEDUSA_TRACE_SQL=1` prints every statement with its duration (finding what a route
+    // runs); read once, so the hot path pays one branch.
+    let trace = std::env::var_os("MEDUSA_TRACE_SQL").is_some_and(|v| v != "0");
+    conn.set_metric_callback(move |m| {
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if trace {
+            eprintln!("[sql {:>6}us] {}", m.elapsed.as_micros(), m.statement.sql);
+        }
     });
     conn
 }

@@ -8,6 +8,7 @@
 //! work: the loser starts over from the fresh cart. Prices, totals and taxes are only ever
 //! computed here; request bodies cannot carry them.
 
+pub mod catalog;
 pub mod customer;
 pub mod render;
 pub mod shipping;
@@ -22,7 +23,6 @@ use medusa_core::error::codes;
 use medusa_core::id::CartId;
 use medusa_core::money::Amount;
 use medusa_pricing::{CalculatedPrice, PriceListType, PricingContext, PricingService};
-use medusa_product::{Page, ProductFilter, ProductService, Want};
 use medusa_region::{Region, RegionService};
 
 use crate::error::{ApiError, ApiResult};
@@ -387,31 +387,23 @@ async fn check_stock(state: &State, cart: &Cart) -> ApiResult<()> {
         return Ok(());
     }
     let ids: Vec<String> = wanted.keys().cloned().collect();
-    let variants = svc::<dyn ProductService>(state)?
-        .variants_by_id(&ids)
-        .await?;
-    let managed: Vec<String> = variants
+    let v = catalog::versions(state).await?;
+    let flags = catalog::stock_flags(state, v, &ids).await?;
+    let managed: Vec<String> = ids
         .iter()
-        .filter(|v| v.manage_inventory && !v.allow_backorder)
-        .map(|v| v.id.clone())
+        .filter(|id| {
+            flags
+                .get(*id)
+                .is_some_and(|f| f.manage_inventory && !f.allow_backorder)
+        })
+        .cloned()
         .collect();
     if managed.is_empty() {
         return Ok(());
     }
-    let channels: Vec<medusa_core::id::SalesChannelId> = cart
-        .sales_channel_id
-        .iter()
-        .filter_map(|c| medusa_core::id::SalesChannelId::parse(c).ok())
-        .collect();
-    let locations: Vec<String> = if channels.is_empty() {
-        Vec::new()
-    } else {
-        svc::<dyn medusa_stock_location::StockLocationService>(state)?
-            .location_ids_for_sales_channels(&channels)
-            .await?
-            .iter()
-            .map(|l| l.to_string())
-            .collect()
+    let locations: Vec<String> = match &cart.sales_channel_id {
+        Some(channel) => catalog::channel_locations(state, v, channel).await?,
+        None => Vec::new(),
     };
     let available = svc::<dyn medusa_inventory::InventoryService>(state)?
         .variant_availability(&managed, &locations)
@@ -439,89 +431,40 @@ pub async fn new_line_item(
     quantity: i64,
     metadata: Option<serde_json::Value>,
 ) -> ApiResult<LineItem> {
-    let catalog = svc::<dyn ProductService>(state)?;
-    let channels: Option<Vec<String>> = cart.sales_channel_id.clone().map(|c| vec![c]);
-    let page = Page {
-        limit: 1,
-        offset: 0,
-        order: None,
-    };
-    let (variants, _) = catalog
-        .list_variants(
-            Some(&[variant_id.to_owned()]),
-            None,
-            channels.as_deref(),
-            &page,
-        )
-        .await?;
-    let Some(variant) = variants.into_iter().next() else {
+    let v = catalog::versions(state).await?;
+    let Some(snap) =
+        catalog::variant_snapshot(state, v, variant_id, cart.sales_channel_id.as_deref()).await?
+    else {
         return Err(Error::invalid_data(format!(
             "Items {variant_id} do not exist or are not available in the sales channel"
         ))
         .into());
     };
-    let (products, _) = catalog
-        .list_products(
-            &ProductFilter {
-                ids: Some(vec![variant.product_id.clone()]),
-                ..Default::default()
-            },
-            &page,
-        )
-        .await?;
-    let product = products
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::invalid_data("Variant does not have a product"))?;
-    let relations = catalog
-        .relations(
-            std::slice::from_ref(&product),
-            Want {
-                product_type: true,
-                collection: true,
-                ..Default::default()
-            },
-        )
-        .await?;
-    let product_type = relations.types.get(&product.id);
-    let collection = relations.collections.get(&product.id);
-    let option_values = catalog
-        .variant_options(std::slice::from_ref(&variant.id))
-        .await?;
-    let option_values: serde_json::Map<String, serde_json::Value> = option_values
-        .get(&variant.id)
-        .map(|vs| {
-            vs.iter()
-                .map(|v| (v.option.title.clone(), v.value.value.clone().into()))
-                .collect()
-        })
-        .unwrap_or_default();
     let now = state.clock.now();
-    let shipping_profile = shipping::product_has_profile(state, &product.id).await?;
     Ok(LineItem {
         id: medusa_core::id::LineItemId::new(),
-        title: product.title.clone(),
-        subtitle: Some(variant.title.clone()),
-        thumbnail: variant.thumbnail.clone().or(product.thumbnail.clone()),
+        title: snap.product_title.clone(),
+        subtitle: Some(snap.variant_title.clone()),
+        thumbnail: snap.thumbnail,
         quantity,
-        variant_id: Some(variant.id.clone()),
-        product_id: Some(product.id.clone()),
-        product_title: Some(product.title.clone()),
-        product_description: product.description.clone(),
-        product_subtitle: product.subtitle.clone(),
-        product_type: product_type.map(|t| t.value.clone()),
-        product_type_id: product_type.map(|t| t.id.clone()),
-        product_collection: collection.map(|c| c.title.clone()),
-        product_handle: Some(product.handle.clone()),
-        variant_sku: variant.sku.clone(),
-        variant_barcode: variant.barcode.clone(),
-        variant_title: Some(variant.title.clone()),
-        variant_option_values: (!option_values.is_empty())
-            .then_some(serde_json::Value::Object(option_values)),
+        variant_id: Some(snap.variant_id),
+        product_id: Some(snap.product_id),
+        product_title: Some(snap.product_title),
+        product_description: snap.product_description,
+        product_subtitle: snap.product_subtitle,
+        product_type_id: snap.product_type.as_ref().map(|(id, _)| id.clone()),
+        product_type: snap.product_type.map(|(_, value)| value),
+        product_collection: snap.product_collection,
+        product_handle: Some(snap.product_handle),
+        variant_sku: snap.variant_sku,
+        variant_barcode: snap.variant_barcode,
+        variant_title: Some(snap.variant_title),
+        variant_option_values: (!snap.option_values.is_empty())
+            .then_some(serde_json::Value::Object(snap.option_values)),
         // Medusa: a product with a shipping profile, or stock that must be shipped.
-        requires_shipping: shipping_profile || variant.manage_inventory,
-        is_discountable: product.discountable,
-        is_giftcard: product.is_giftcard,
+        requires_shipping: snap.has_shipping_profile || snap.flags.manage_inventory,
+        is_discountable: snap.discountable,
+        is_giftcard: snap.is_giftcard,
         is_tax_inclusive: false,
         is_custom_price: false,
         compare_at_unit_price: None,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use medusa_cart::{Address, Adjustment, Cart, TaxLine};
 use medusa_core::Error;
 use medusa_core::fields::{FieldSpec, Shape};
-use medusa_product::{ProductFilter, ProductService, Want};
+use medusa_product::{ProductService, Want};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiResult;
@@ -301,20 +301,6 @@ async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Rela
         let ids: Vec<String> =
             crate::cart::unique(cart.items.iter().filter_map(|i| i.product_id.clone()));
         if !ids.is_empty() {
-            let page = medusa_product::Page {
-                limit: ids.len() as u64,
-                offset: 0,
-                order: None,
-            };
-            let (products, _) = catalog
-                .list_products(
-                    &ProductFilter {
-                        ids: Some(ids),
-                        ..Default::default()
-                    },
-                    &page,
-                )
-                .await?;
             let want = Want {
                 categories: spec.requests("items.product.categories"),
                 tags: spec.requests("items.product.tags"),
@@ -323,35 +309,11 @@ async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Rela
                 images: spec.requests("items.product.images"),
                 ..Default::default()
             };
-            let rel = catalog.relations(&products, want).await?;
-            for p in products {
-                let mut j = serde_json::to_value(&p).map_err(Error::internal)?;
-                if want.categories {
-                    j["categories"] = serde_json::to_value(
-                        rel.categories.get(&p.id).cloned().unwrap_or_default(),
-                    )
-                    .map_err(Error::internal)?;
-                }
-                if want.tags {
-                    j["tags"] =
-                        serde_json::to_value(rel.tags.get(&p.id).cloned().unwrap_or_default())
-                            .map_err(Error::internal)?;
-                }
-                if want.product_type {
-                    j["type"] =
-                        serde_json::to_value(rel.types.get(&p.id)).map_err(Error::internal)?;
-                }
-                if want.collection {
-                    j["collection"] = serde_json::to_value(rel.collections.get(&p.id))
-                        .map_err(Error::internal)?;
-                }
-                if want.images {
-                    j["images"] =
-                        serde_json::to_value(rel.images.get(&p.id).cloned().unwrap_or_default())
-                            .map_err(Error::internal)?;
-                }
-                out.products.insert(p.id.clone(), j);
-            }
+            let v = super::catalog::versions(state).await?;
+            out.products = super::catalog::products_json(state, v, &ids, want)
+                .await?
+                .into_iter()
+                .collect();
         }
     }
     if spec.requests("items.variant") {

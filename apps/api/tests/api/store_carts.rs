@@ -649,3 +649,38 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    /// With warm caches an add-to-cart runs a fixed, small number of statements: the cart is one
+    /// row, catalog lookups are served from caches checked against one read of the change
+    /// counters (`MEDUSA_TRACE_SQL=1` prints them).
+    async fn add_to_cart_statement_budget(backend: Backend) {
+        let app = medusa_testkit::spawn_app_builder(backend)
+            .env("CACHE_TTL", "60s")
+            .spawn()
+            .await;
+        let key = app.seed().await;
+        let eur = region_id(&app, &key, "eur").await;
+        let (v0, _) = variant(&app, &key, &eur, 0).await;
+        let (v1, _) = variant(&app, &key, &eur, 1).await;
+        let mut counts = Vec::new();
+        for _ in 0..2 {
+            let cart = new_cart(&app, &key, json!({"region_id": eur})).await;
+            let id = cart["id"].as_str().unwrap();
+            let path = format!("/store/carts/{id}/line-items");
+            store_post(&app, &key, &path, json!({"variant_id": v0, "quantity": 1})).await;
+            let before = app.statements();
+            let (status, body) =
+                store_post(&app, &key, &path, json!({"variant_id": v1, "quantity": 1})).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["cart"]["items"].as_array().unwrap().len(), 2);
+            counts.push(app.statements() - before);
+        }
+        // Load 1, counters 1, prices 3, stock 1, save 1, payment collection 2.
+        assert!(
+            counts[1] <= 9,
+            "warm add-to-cart ran {} statements",
+            counts[1]
+        );
+    }
+);

@@ -17,6 +17,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// Bumped by every save; a save that expected another version lost a race.
     pub version: i64,
+    /// Everything the cart owns, as one JSON document (`document::Body`).
+    pub body: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

@@ -3,12 +3,15 @@
 
 use sea_orm_migration::MigrationTrait;
 
+mod legacy;
 mod m0001_create_cart;
 mod m0002_completion_claim;
+mod m0003_cart_document;
 
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m0001_create_cart::Migration),
         Box::new(m0002_completion_claim::Migration),
+        Box::new(m0003_cart_document::Migration),
     ]
 }
