@@ -27,9 +27,6 @@ const ORDER_FIELDS = "*payment_collections.payments,*items,*items.metadata,*item
 // A guest cart: the recorded peer was logged in.
 const GUEST = { optional: ["customer", "customer_id"] }
 
-// Fulfilments carry no delivery address yet (README, deliberate differences).
-const NO_DELIVERY_ADDRESS = { optional: ["delivery_address", "delivery_address_id"] }
-
 describe("checkout and the admin's order steps", () => {
   const sdk = storeSdk()
   let admin
@@ -116,17 +113,20 @@ describe("checkout and the admin's order steps", () => {
       items,
       location_id: stock_locations[0].id,
     })
-    assertShape(created, golden("27-admin-create-fulfillment"), NO_DELIVERY_ADDRESS)
+    assertShape(created, golden("27-admin-create-fulfillment"))
     const withFulfillments = await admin.admin.order.retrieve(order.id, {
       fields: "id,fulfillment_status,*fulfillments,*fulfillments.items",
     })
-    assertShape(withFulfillments, golden("28-admin-get-order-fulfillments"), NO_DELIVERY_ADDRESS)
+    assertShape(withFulfillments, golden("28-admin-get-order-fulfillments"))
     assert.equal(withFulfillments.order.fulfillment_status, "fulfilled")
     const fulfillment = withFulfillments.order.fulfillments[0]
+    // Medusa copies the order's shipping address into the fulfilment (golden 27, 28).
+    assert.match(fulfillment.delivery_address_id, /^fuladdr_/)
+    assert.equal(fulfillment.delivery_address.id, fulfillment.delivery_address_id)
     const shipped = await admin.admin.order.createShipment(order.id, fulfillment.id, { items })
-    assertShape(shipped, golden("29-admin-create-shipment"), NO_DELIVERY_ADDRESS)
+    assertShape(shipped, golden("29-admin-create-shipment"))
     const final = await admin.admin.order.retrieve(order.id)
-    assertShape(final, golden("30-admin-get-order-final"), NO_DELIVERY_ADDRESS)
+    assertShape(final, golden("30-admin-get-order-final"))
     assert.equal(final.order.fulfillment_status, "shipped")
     assert.equal(final.order.payment_status, "captured")
   })

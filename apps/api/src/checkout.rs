@@ -76,32 +76,7 @@ pub async fn complete(
             .await
             .map(Completed::Order)
     };
-    if let Some(order) = existing_order(state, &cart.id).await? {
-        return render(order).await;
-    }
-    let carts = svc::<dyn CartService>(state)?;
-    let token = medusa_core::id::new_ulid().to_string();
-    let started = Instant::now();
-    loop {
-        if carts.claim_completion(&cart.id, &token, CLAIM_TTL).await? {
-            break;
-        }
-        if let Some(order) = existing_order(state, &cart.id).await? {
-            return render(order).await;
-        }
-        if started.elapsed() > WAIT {
-            return Err(
-                Error::conflict("Cart is already being completed by another request").into(),
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let outcome = complete_claimed(state, &cart.id, who).await;
-    if let Err(e) = carts.release_completion(&cart.id, &token).await {
-        // The lease expires on its own; a waiting request then finds the order.
-        tracing::warn!(cart = %cart.id, error = %e, "could not release the completion claim");
-    }
-    match outcome? {
+    match complete_cart(state, &cart.id, who).await? {
         Claimed::Order(order_id) => render(order_id).await,
         Claimed::PaymentRefused(error) => {
             let cart = cart::retrieve(state, id, who).await?;
@@ -111,8 +86,45 @@ pub async fn complete(
     }
 }
 
-enum Claimed {
+/// The completion itself, without an HTTP request: the claim, the existing-order check and
+/// [`complete_claimed`]. `POST /store/carts/:id/complete` and the payment webhooks (a provider
+/// telling us the shopper paid, e.g. Stripe's `amount_capturable_updated`) both come through
+/// here, so they share the database claim and the order <-> cart unique link: one order for a
+/// cart whatever the interleaving (Medusa #13301). `who` must be allowed to see the cart.
+pub async fn complete_cart(state: &State, cart_id: &CartId, who: &Requester) -> ApiResult<Claimed> {
+    if let Some(order) = existing_order(state, cart_id).await? {
+        return Ok(Claimed::Order(order));
+    }
+    let carts = svc::<dyn CartService>(state)?;
+    let token = medusa_core::id::new_ulid().to_string();
+    let started = Instant::now();
+    loop {
+        if carts.claim_completion(cart_id, &token, CLAIM_TTL).await? {
+            break;
+        }
+        if let Some(order) = existing_order(state, cart_id).await? {
+            return Ok(Claimed::Order(order));
+        }
+        if started.elapsed() > WAIT {
+            return Err(
+                Error::conflict("Cart is already being completed by another request").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let outcome = complete_claimed(state, cart_id, who).await;
+    if let Err(e) = carts.release_completion(cart_id, &token).await {
+        // The lease expires on its own; a waiting request then finds the order.
+        tracing::warn!(cart = %cart_id, error = %e, "could not release the completion claim");
+    }
+    outcome
+}
+
+/// What a completion came to.
+pub enum Claimed {
+    /// The order's id (new, or the one an earlier completion placed).
     Order(String),
+    /// The payment was not authorized: Medusa's error object.
     PaymentRefused(Value),
 }
 
@@ -199,6 +211,18 @@ async fn complete_claimed(state: &State, cart_id: &CartId, who: &Requester) -> A
                         reference_id: capture.id.to_string(),
                     });
                 }
+                // Authorized, not captured: the delayed capture is written with the order.
+                if payment.captured_at.is_none()
+                    && payment.captures.is_empty()
+                    && payment.canceled_at.is_none()
+                {
+                    input.capture_job = Some(medusa_order::NewCaptureJob {
+                        payment_collection_id: payment.payment_collection_id.to_string(),
+                        payment_id: payment.id.to_string(),
+                        delay: state.config.capture_delay.0,
+                        authorization_validity: crate::capture::AUTHORIZATION_VALIDITY,
+                    });
+                }
                 payment_id = Some(payment.id.clone());
             }
             Err(e @ PaymentError::NotAuthorized(_)) => {
@@ -218,6 +242,7 @@ async fn complete_claimed(state: &State, cart_id: &CartId, who: &Requester) -> A
     }
 
     let orders = svc::<dyn OrderService>(state)?;
+    let has_capture_job = input.capture_job.is_some();
     let order_id = match orders.create_from_cart(input).await {
         Ok(order) => order.id.to_string(),
         Err(OrderError::AlreadyExists { order_id, .. }) => {
@@ -240,6 +265,12 @@ async fn complete_claimed(state: &State, cart_id: &CartId, who: &Requester) -> A
 
     mark_completed(state, &cart.id, who).await?;
     tracing::info!(cart = %cart.id, order = %order_id, "order placed");
+    // A wake-up for when the capture is due; the job row is what guarantees it.
+    // Off the request path: a slow or unreachable Redis never delays the answer.
+    if has_capture_job && let Some(redis) = state.redis.clone() {
+        let (order, delay) = (order_id.clone(), state.config.capture_delay.0);
+        tokio::spawn(async move { crate::capture::set_intent(&redis, &order, delay).await });
+    }
     Ok(Claimed::Order(order_id))
 }
 
@@ -343,6 +374,8 @@ async fn reserve(state: &State, cart: &Cart, lines: &[NewLineItem]) -> ApiResult
             let mut req =
                 ReservationRequest::new(link.inventory_item_id.clone(), location, quantity);
             req.line_item_id = Some(line.id.to_string());
+            // Lets the stale-reservation sweep find what a crashed checkout left behind.
+            req.created_by = Some(crate::stale_reservations::CHECKOUT_RESERVATION.to_owned());
             req.allow_backorder = variant.allow_backorder;
             requests.push(req);
         }
@@ -509,5 +542,6 @@ fn order_input(cart: &Cart, payment_collection_id: Option<String>) -> CreateOrde
         payment_collection_id,
         transactions: Vec::new(),
         extra_events: Vec::new(),
+        capture_job: None,
     }
 }

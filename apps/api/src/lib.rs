@@ -4,22 +4,27 @@
 //! flows that span modules live here, above the modules.
 
 pub mod auth;
+pub mod capture;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod middleware;
 pub mod openapi;
 pub mod order;
+pub mod outbox;
 pub mod payment;
 pub mod redis;
 pub mod response;
 pub mod routes;
 pub mod seed;
 pub mod shipping;
+pub mod stale_reservations;
 pub mod startup;
 pub mod state;
+pub mod stripe;
 pub mod telemetry;
 
 use medusa_core::registry::Module;
@@ -43,7 +48,8 @@ pub fn modules() -> Vec<Box<dyn Module>> {
         Box::new(medusa_user::UserModule),
         Box::new(medusa_customer::CustomerModule),
         Box::new(medusa_order::OrderModule),
-        Box::new(medusa_payment::PaymentModule::default()),
+        // The payment module, with the Stripe provider when `STRIPE_API_KEY` is set.
+        Box::new(stripe::PaymentModuleWithStripe),
     ]
 }
 

@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use fred::prelude::{Builder, ClientLike, Config as FredConfig, ReconnectPolicy};
+use fred::prelude::{
+    Builder, ClientLike, Config as FredConfig, ConfigInterface, EventInterface, Expiration,
+    KeysInterface, PubsubInterface, ReconnectPolicy,
+};
 
 #[derive(Clone)]
 pub struct Redis {
@@ -41,5 +44,164 @@ impl Redis {
 
     pub async fn quit(&self) {
         let _ = self.client.quit().await;
+    }
+
+    /// `SET {key} 1 PX {ttl}`: a key whose expiry event is a wake-up (the delayed capture's
+    /// `capture_intent:{order_id}`). A hint only: the caller logs a failure and moves on.
+    pub async fn set_with_ttl(&self, key: &str, ttl: Duration) -> Result<(), String> {
+        let ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
+        let set = self
+            .client
+            .set::<(), _, _>(key, "1", Some(Expiration::PX(ms)), None, false);
+        match tokio::time::timeout(Duration::from_secs(2), set).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("timed out".into()),
+        }
+    }
+}
+
+/// What [`enable_expiry_events`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpiryEvents {
+    /// `notify-keyspace-events` already had `E` and `x` (or `A`).
+    AlreadyOn(String),
+    /// Turned on with `CONFIG SET`: the new flags.
+    Enabled(String),
+    /// `CONFIG GET`/`CONFIG SET` refused (managed Redis) or Redis unreachable: the reason.
+    Refused(String),
+}
+
+/// The flags with `E` (keyevent channel) and `x` (expired events) added to what is set.
+pub fn with_expiry_flags(current: &str) -> Option<String> {
+    let has_x = current.contains('x') || current.contains('A');
+    let has_e = current.contains('E');
+    if has_x && has_e {
+        return None;
+    }
+    let mut flags = current.to_owned();
+    if !has_e {
+        flags.push('E');
+    }
+    if !has_x {
+        flags.push('x');
+    }
+    Some(flags)
+}
+
+/// Reads `notify-keyspace-events` and adds `Ex` to it where the server allows `CONFIG SET`.
+pub async fn enable_expiry_events(url: &str) -> ExpiryEvents {
+    let attempt = async {
+        let client = Builder::from_config(FredConfig::from_url(url)?)
+            .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(2))
+            .build()?;
+        client.init().await?;
+        let pairs: Vec<String> = client.config_get("notify-keyspace-events").await?;
+        let current = pairs.get(1).cloned().unwrap_or_default();
+        let outcome = match with_expiry_flags(&current) {
+            None => ExpiryEvents::AlreadyOn(current),
+            Some(flags) => {
+                client
+                    .config_set::<&str, _>("notify-keyspace-events", flags.as_str())
+                    .await?;
+                ExpiryEvents::Enabled(flags)
+            }
+        };
+        let _ = client.quit().await;
+        Ok::<_, fred::error::Error>(outcome)
+    };
+    match tokio::time::timeout(Duration::from_secs(5), attempt).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => ExpiryEvents::Refused(e.to_string()),
+        Err(_) => ExpiryEvents::Refused("timed out".into()),
+    }
+}
+
+/// Subscribes to `__keyevent@<db>__:expired` and hands every expired key that starts with
+/// `prefix` (without it) to `on_key`, until `shutdown`. Keeps trying to connect while Redis is
+/// down and re-subscribes after a reconnect. Events that happen while disconnected are lost
+/// (Redis pub/sub is fire and forget): the database poller is what guarantees the work.
+pub async fn watch_expired_keys(
+    url: String,
+    prefix: &'static str,
+    shutdown: tokio_util::sync::CancellationToken,
+    on_key: impl Fn(String) + Send + 'static,
+) {
+    let config = match FredConfig::from_url(&url) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "REDIS_URL: cannot listen for expiry events");
+            return;
+        }
+    };
+    let db = config.database.unwrap_or(0);
+    let channel = format!("__keyevent@{db}__:expired");
+    let subscriber = match Builder::from_config(config)
+        .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
+        .build_subscriber_client()
+    {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot build the Redis subscriber");
+            return;
+        }
+    };
+    let mut events = subscriber.keyspace_event_rx();
+    // Connects (and reconnects) in the background; subscriptions are replayed on reconnect.
+    drop(subscriber.connect());
+    let _resubscribe = subscriber.manage_subscriptions();
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => {
+                let _ = subscriber.quit().await;
+                return;
+            }
+            r = subscriber.subscribe(channel.as_str()) => match r {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis is unreachable; capture jobs rely on the poller until it is back");
+                    tokio::select! {
+                        _ = shutdown.cancelled() => { let _ = subscriber.quit().await; return; }
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    }
+                }
+            }
+        }
+    }
+    tracing::info!(%channel, "listening for Redis expiry events");
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            ev = events.recv() => match ev {
+                Ok(ev) => {
+                    if ev.operation != "expired" {
+                        continue;
+                    }
+                    if let Some(rest) = ev.key.as_str().and_then(|k| k.strip_prefix(prefix)) {
+                        on_key(rest.to_owned());
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "missed Redis expiry events; the poller catches up");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    }
+    let _ = subscriber.quit().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_expiry_flags;
+
+    #[test]
+    fn expiry_flags_are_added_to_the_existing_ones() {
+        assert_eq!(with_expiry_flags("").as_deref(), Some("Ex"));
+        assert_eq!(with_expiry_flags("Kg").as_deref(), Some("KgEx"));
+        assert_eq!(with_expiry_flags("Ex"), None);
+        assert_eq!(with_expiry_flags("AKE"), None);
+        assert_eq!(with_expiry_flags("Kx").as_deref(), Some("KxE"));
     }
 }

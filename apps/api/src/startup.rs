@@ -11,7 +11,6 @@ use anyhow::Context;
 use medusa_core::Clock;
 use medusa_core::config::{Config, DatabaseKind};
 use medusa_core::registry::{ModuleContext, Registry};
-use medusa_jobs::JobRunner;
 use sea_orm_migration::MigratorTrait;
 use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
@@ -81,8 +80,12 @@ impl Application {
 
         let shutdown = CancellationToken::new();
         let jobs = config.runs_jobs_in_process().then(|| {
-            let runner = JobRunner::new(config.job_poll_interval.0);
-            tokio::spawn(runner.run(shutdown.clone()))
+            crate::jobs::spawn(
+                &config,
+                state.registry.clone(),
+                state.clock.clone(),
+                shutdown.clone(),
+            )
         });
 
         let listener =

@@ -1,14 +1,14 @@
 //! The background worker: runs the job loop against the shared database (and Redis, when
 //! configured) until SIGTERM/SIGINT, then finishes the current pass and exits.
 //!
-//! Run it beside `WORKER_MODE=server` api processes; any number of workers may run at once.
+//! Run it beside `WORKER_MODE=server` api processes; any number of workers may run at once
+//! (capture jobs are claimed with leases, each captured exactly once).
 
 use std::sync::Arc;
 
 use medusa_core::SystemClock;
 use medusa_core::config::Config;
 use medusa_core::registry::{ModuleContext, Registry};
-use medusa_jobs::JobRunner;
 use sea_orm_migration::MigratorTrait;
 use tokio_util::sync::CancellationToken;
 
@@ -24,20 +24,21 @@ async fn main() -> anyhow::Result<()> {
             pending.len()
         );
     }
+    let clock: Arc<dyn medusa_core::Clock> = Arc::new(SystemClock);
     let ctx = ModuleContext {
         db: db.clone(),
         config: config.clone(),
-        clock: Arc::new(SystemClock),
+        clock: clock.clone(),
     };
-    let registry = Registry::build(&ctx, &medusa_api::modules());
+    let registry = Arc::new(Registry::build(&ctx, &medusa_api::modules()));
     tracing::info!(
         database = %config.database_url_for_log(),
         modules = ?registry.modules(),
         "medusa-rs worker started"
     );
-    let runner = JobRunner::new(config.job_poll_interval.0);
     let shutdown = CancellationToken::new();
-    let loop_handle = tokio::spawn(runner.run(shutdown.clone()));
+    // The capture poller (and other jobs), plus the Redis expiry listener when REDIS_URL is set.
+    let loop_handle = medusa_api::jobs::spawn(&config, registry, clock, shutdown.clone());
     shutdown_signal().await;
     tracing::info!("shutting down: finishing the current pass");
     shutdown.cancel();

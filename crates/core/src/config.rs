@@ -88,6 +88,11 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
         "5s",
         "how often the job loop looks for due work",
     ),
+    (
+        "CAPTURE_DELAY",
+        "1h",
+        "grace period between placing an order and capturing its authorized payment (1h, 90s, 3s)",
+    ),
     ("LOG_FORMAT", "pretty", "pretty or json"),
     (
         "CACHE_TTL",
@@ -229,6 +234,7 @@ pub struct Config {
     pub json_body_limit: usize,
     pub data_dir: PathBuf,
     pub job_poll_interval: HumanDuration,
+    pub capture_delay: HumanDuration,
     pub log_format: LogFormat,
     pub auto_seed: bool,
     pub cache_ttl: HumanDuration,
@@ -252,6 +258,7 @@ struct Defaults {
     json_body_limit: usize,
     data_dir: &'static str,
     job_poll_interval: &'static str,
+    capture_delay: &'static str,
     log_format: LogFormat,
     auto_seed: bool,
     cache_ttl: &'static str,
@@ -274,6 +281,7 @@ impl Default for Defaults {
             json_body_limit: 1024 * 1024,
             data_dir: "data",
             job_poll_interval: "5s",
+            capture_delay: "1h",
             log_format: LogFormat::Pretty,
             auto_seed: true,
             cache_ttl: "5s",
@@ -488,6 +496,7 @@ mod tests {
         assert_eq!(c.worker_mode, WorkerMode::Shared);
         assert_eq!(c.default_secrets(), vec!["JWT_SECRET", "COOKIE_SECRET"]);
         assert_eq!(c.job_poll_interval.0, Duration::from_secs(5));
+        assert_eq!(c.capture_delay.0, Duration::from_secs(3600));
     }
 
     #[test]
@@ -508,6 +517,7 @@ mod tests {
             ("JWT_SECRET", "s3cret"),
             ("WORKER_MODE", "server"),
             ("JOB_POLL_INTERVAL", "250ms"),
+            ("CAPTURE_DELAY", "90s"),
             ("UNRELATED", "ignored"),
         ]))
         .unwrap();
@@ -522,6 +532,7 @@ mod tests {
         assert!(!c.runs_jobs_in_process());
         assert_eq!(c.default_secrets(), vec!["COOKIE_SECRET"]);
         assert_eq!(c.job_poll_interval.0, Duration::from_millis(250));
+        assert_eq!(c.capture_delay.0, Duration::from_secs(90));
         assert_eq!(c.database_url_for_log(), "postgres://***@db:5432/shop");
     }
 
@@ -535,6 +546,8 @@ mod tests {
         assert!(e.to_string().contains("DATABASE_URL"), "{e}");
         let e = Config::load_from(&env(&[("JOB_POLL_INTERVAL", "soon")])).unwrap_err();
         assert!(e.to_string().contains("JOB_POLL_INTERVAL"), "{e}");
+        let e = Config::load_from(&env(&[("CAPTURE_DELAY", "later")])).unwrap_err();
+        assert!(e.to_string().contains("CAPTURE_DELAY"), "{e}");
         let e = Config::load_from(&env(&[("DATABASE_SSL_MODE", "maybe")])).unwrap_err();
         assert!(e.to_string().contains("DATABASE_SSL_MODE"), "{e}");
     }

@@ -271,6 +271,8 @@ pub mod fulfillment {
         pub created_by: Option<String>,
         pub data: Option<Json>,
         pub metadata: Option<Json>,
+        /// `{id, company, first_name, ...}`: see `m0004_fulfillment_delivery_address`.
+        pub delivery_address: Option<Json>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub deleted_at: Option<DateTimeUtc>,
@@ -328,6 +330,39 @@ pub mod outbox {
         pub payload: Json,
         pub created_at: DateTimeUtc,
         pub processed_at: Option<DateTimeUtc>,
+        pub attempts: i32,
+        pub next_attempt_at: Option<DateTimeUtc>,
+        pub lease_until: Option<DateTimeUtc>,
+        pub claimed_by: Option<String>,
+        pub last_error: Option<String>,
+        pub failed_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod capture_job {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "order_capture_job")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub order_id: String,
+        pub payment_collection_id: String,
+        pub payment_id: String,
+        pub run_at: DateTimeUtc,
+        pub status: String,
+        pub attempts: i32,
+        pub attempt_group: i32,
+        pub lease_until: Option<DateTimeUtc>,
+        pub claimed_by: Option<String>,
+        pub last_error: Option<String>,
+        pub authorization_expires_at: DateTimeUtc,
+        pub expiry_flagged: bool,
+        pub completed_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub deleted_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

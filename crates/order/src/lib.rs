@@ -9,10 +9,12 @@
 //! processes), and the display id is taken from a counter row in the creating transaction (a
 //! failed creation gives its number back, unlike Medusa #14205).
 
+mod capture_repo;
 mod entity;
 mod error;
 mod migration;
 mod model;
+mod outbox_repo;
 mod repo;
 mod service;
 

@@ -23,6 +23,7 @@ medusa_core::define_id!(OrderTransactionId, "ordtrx");
 medusa_core::define_id!(FulfillmentId, "ful");
 medusa_core::define_id!(FulfillmentItemId, "fulit");
 medusa_core::define_id!(FulfillmentLabelId, "fulla");
+medusa_core::define_id!(FulfillmentAddressId, "fuladdr");
 medusa_core::define_id!(EventId, "evt");
 
 /// Medusa's order statuses.
@@ -262,8 +263,18 @@ pub struct Fulfillment {
     pub metadata: Option<Value>,
     pub items: Vec<FulfillmentItem>,
     pub labels: Vec<FulfillmentLabel>,
+    /// The order's shipping address when the fulfilment was created (Medusa copies it, so a
+    /// later change of the order's address does not move a parcel already sent).
+    pub delivery_address: Option<DeliveryAddress>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A fulfilment's copy of the address it goes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryAddress {
+    pub id: FulfillmentAddressId,
+    pub fields: AddressFields,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -300,6 +311,26 @@ pub struct Event {
     pub processed_at: Option<DateTime<Utc>>,
 }
 
+/// An outbox event a dispatcher holds a lease on. `claim` guards the dispatcher's later writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedEvent {
+    pub event: Event,
+    /// 1 for the first delivery attempt.
+    pub attempt: i32,
+    pub claim: String,
+}
+
+/// An outbox row's delivery state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDelivery {
+    pub event: Event,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// Set when the dispatcher gave up (attempt limit reached).
+    pub failed_at: Option<DateTime<Utc>>,
+}
+
 // --- inputs --------------------------------------------------------------------------------------
 
 /// Everything an order is created from (the api builds it from the completed cart). The order
@@ -326,6 +357,8 @@ pub struct CreateOrderInput {
     pub transactions: Vec<NewTransaction>,
     /// Written to the outbox in the same transaction, after `order.placed`.
     pub extra_events: Vec<(String, Value)>,
+    /// The delayed capture of an authorized payment, written in the same transaction.
+    pub capture_job: Option<NewCaptureJob>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -440,4 +473,98 @@ pub struct Page {
     pub limit: u64,
     pub offset: u64,
     pub order: Option<String>,
+}
+
+// --- delayed capture -----------------------------------------------------------------------------
+
+medusa_core::define_id!(CaptureJobId, "capjob");
+
+/// Where a delayed-capture job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureJobStatus {
+    /// Waiting for `run_at` (or for a retry).
+    Pending,
+    /// A worker holds it until `lease_until`; an expired lease may be claimed again.
+    Claimed,
+    /// Captured (by the job, or by an admin's manual capture).
+    Done,
+    /// Gave up after the last attempt; needs a person.
+    Failed,
+    /// The order was canceled during the grace period.
+    Canceled,
+}
+
+impl CaptureJobStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CaptureJobStatus::Pending => "pending",
+            CaptureJobStatus::Claimed => "claimed",
+            CaptureJobStatus::Done => "done",
+            CaptureJobStatus::Failed => "failed",
+            CaptureJobStatus::Canceled => "canceled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaptureJobStatus> {
+        Some(match s {
+            "pending" => CaptureJobStatus::Pending,
+            "claimed" => CaptureJobStatus::Claimed,
+            "done" => CaptureJobStatus::Done,
+            "failed" => CaptureJobStatus::Failed,
+            "canceled" => CaptureJobStatus::Canceled,
+            _ => return None,
+        })
+    }
+}
+
+/// The capture job of an order (see `migration/m0002_capture_job.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptureJob {
+    pub id: CaptureJobId,
+    pub order_id: OrderId,
+    pub payment_collection_id: String,
+    pub payment_id: String,
+    pub run_at: DateTime<Utc>,
+    pub status: CaptureJobStatus,
+    /// Claims so far (each claim is one attempt).
+    pub attempts: i32,
+    pub attempt_group: i32,
+    pub lease_until: Option<DateTime<Utc>>,
+    pub claimed_by: Option<String>,
+    pub last_error: Option<String>,
+    pub authorization_expires_at: DateTime<Utc>,
+    pub expiry_flagged: bool,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CaptureJob {
+    /// The provider idempotency key of this job's capture: the same for every retry in one
+    /// attempt group (a crash and restart sends the same key, so the provider moves the money
+    /// at most once).
+    pub fn idempotency_key(&self) -> String {
+        format!("capture:{}:{}", self.payment_id, self.attempt_group)
+    }
+}
+
+/// The capture job written with the order (the payment was authorized, not captured).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCaptureJob {
+    pub payment_collection_id: String,
+    pub payment_id: String,
+    /// `run_at = placed_at + delay` (`CAPTURE_DELAY`).
+    pub delay: std::time::Duration,
+    /// How long the authorization stays valid after placement (Stripe: 7 days).
+    pub authorization_validity: std::time::Duration,
+}
+
+/// A capture to record on the order once the payment module captured: the order transaction,
+/// the `payment.captured` event, and the order's capture job marked done, in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordCapture {
+    /// Captures of the order's payment; ones already recorded (same capture id) are skipped.
+    pub transactions: Vec<NewTransaction>,
+    /// The payment, for the `payment.captured` event (`{id}`, as Medusa's).
+    pub payment_id: String,
 }

@@ -436,10 +436,37 @@ pub async fn insert_event<C: ConnectionTrait>(
         payload: Set(payload),
         created_at: Set(now),
         processed_at: Set(None),
+        attempts: Set(0),
+        next_attempt_at: Set(None),
+        lease_until: Set(None),
+        claimed_by: Set(None),
+        last_error: Set(None),
+        failed_at: Set(None),
     })
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// Which of `ids` are order line items (of any order). Used to find reservations whose
+/// line never became part of an order.
+pub async fn existing_line_item_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[String],
+) -> Result<Vec<String>, OrderError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            line_item::Entity::find()
+                .select_only()
+                .column(line_item::Column::Id)
+                .filter(line_item::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple::<String>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
 }
 
 pub async fn pending_events<C: ConnectionTrait>(
@@ -893,10 +920,54 @@ fn to_fulfillment(
                 })
                 .collect(),
             labels: fl.into_iter().map(to_label).collect(),
+            delivery_address: f
+                .delivery_address
+                .as_ref()
+                .and_then(delivery_address_from_json),
             created_at: f.created_at,
             updated_at: f.updated_at,
         },
     )
+}
+
+/// The stored form of a fulfilment's delivery address: Medusa's address keys plus its id.
+fn delivery_address_json(id: &FulfillmentAddressId, a: &AddressFields) -> serde_json::Value {
+    serde_json::json!({
+        "id": id.as_str(),
+        "customer_id": a.customer_id,
+        "company": a.company,
+        "first_name": a.first_name,
+        "last_name": a.last_name,
+        "address_1": a.address_1,
+        "address_2": a.address_2,
+        "city": a.city,
+        "country_code": a.country_code,
+        "province": a.province,
+        "postal_code": a.postal_code,
+        "phone": a.phone,
+        "metadata": a.metadata,
+    })
+}
+
+fn delivery_address_from_json(v: &serde_json::Value) -> Option<DeliveryAddress> {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+    Some(DeliveryAddress {
+        id: FulfillmentAddressId::parse(v.get("id")?.as_str()?).ok()?,
+        fields: AddressFields {
+            customer_id: s("customer_id"),
+            company: s("company"),
+            first_name: s("first_name"),
+            last_name: s("last_name"),
+            address_1: s("address_1"),
+            address_2: s("address_2"),
+            city: s("city"),
+            country_code: s("country_code"),
+            province: s("province"),
+            postal_code: s("postal_code"),
+            phone: s("phone"),
+            metadata: v.get("metadata").filter(|m| !m.is_null()).cloned(),
+        },
+    })
 }
 
 fn to_label(l: fulfillment_label::Model) -> FulfillmentLabel {
@@ -1043,6 +1114,7 @@ pub async fn insert_fulfillment<C: ConnectionTrait>(
     id: &FulfillmentId,
     f: &NewFulfillment,
     lines: &[(String, String, String, String, i64)],
+    delivery_address: Option<&AddressFields>,
     now: DateTime<Utc>,
 ) -> Result<(), OrderError> {
     fulfillment::Entity::insert(fulfillment::ActiveModel {
@@ -1061,6 +1133,9 @@ pub async fn insert_fulfillment<C: ConnectionTrait>(
         created_by: Set(f.created_by.clone()),
         data: Set(Some(serde_json::json!({}))),
         metadata: Set(f.metadata.clone()),
+        delivery_address: Set(
+            delivery_address.map(|a| delivery_address_json(&FulfillmentAddressId::new(), a))
+        ),
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),

@@ -7,8 +7,10 @@ use medusa_core::id::OrderId;
 use sea_orm::{DatabaseConnection, SqlErr, TransactionTrait};
 use serde_json::json;
 
+use crate::capture_repo;
 use crate::error::OrderError;
 use crate::model::*;
+use crate::outbox_repo;
 use crate::repo::{self, FulfillmentMark, QuantityField};
 
 /// The module's service.
@@ -81,7 +83,70 @@ pub trait OrderService: Send + Sync {
     async fn mark_delivered(&self, order_id: &str, fulfillment_id: &str) -> Result<(), OrderError>;
     /// Outbox rows not yet processed, oldest first.
     async fn pending_events(&self, limit: u64) -> Result<Vec<Event>, OrderError>;
+
+    // --- delayed capture (see `capture_repo.rs`) ---------------------------------------------
+    /// The order's capture job, if its payment was authorized without being captured.
+    async fn capture_job_for_order(&self, order_id: &str)
+    -> Result<Option<CaptureJob>, OrderError>;
+    /// Claims up to `limit` due jobs (and jobs whose lease expired) for `lease`; each returned
+    /// job carries its claim token in `claimed_by`.
+    async fn claim_due_capture_jobs(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<CaptureJob>, OrderError>;
+    /// Claims the order's job whether or not it is due (a Redis expiry event said it is).
+    async fn claim_capture_job_for_order(
+        &self,
+        order_id: &str,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<CaptureJob>, OrderError>;
+    /// Gives a claimed job back for another attempt at `run_at`. `false`: the claim was lost.
+    async fn retry_capture_job(
+        &self,
+        job: &CaptureJob,
+        error: &str,
+        run_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, OrderError>;
+    /// Marks a claimed job failed (no more attempts). `false`: the claim was lost.
+    async fn fail_capture_job(&self, job: &CaptureJob, error: &str) -> Result<bool, OrderError>;
+    /// Records captures of the order's payment in ONE transaction: the order transactions not
+    /// recorded yet (by capture id, so a repeat records nothing twice), a `payment.captured`
+    /// event when something new was recorded, and the order's capture job marked done.
+    async fn record_capture(&self, order_id: &str, input: RecordCapture) -> Result<(), OrderError>;
+    /// Flags open jobs whose authorization expires within `within` (once each) and moves
+    /// pending ones to the front of the queue. Returns the newly flagged jobs.
+    async fn flag_expiring_capture_jobs(
+        &self,
+        within: std::time::Duration,
+    ) -> Result<Vec<CaptureJob>, OrderError>;
     async fn mark_events_processed(&self, ids: &[String]) -> Result<(), OrderError>;
+
+    // --- outbox delivery (see `outbox_repo.rs`) ----------------------------------------------
+    /// Claims up to `limit` due outbox events, oldest first, for `lease` (a crashed dispatcher's
+    /// events become claimable again when it runs out). Safe with many dispatchers at once.
+    async fn claim_events(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<ClaimedEvent>, OrderError>;
+    /// Marks a claimed event delivered. `false`: the claim was lost meanwhile.
+    async fn complete_event(&self, claimed: &ClaimedEvent) -> Result<bool, OrderError>;
+    /// Records a failed delivery: due again at `retry_at`, or given up when `None`.
+    /// `false`: the claim was lost meanwhile.
+    async fn fail_event(
+        &self,
+        claimed: &ClaimedEvent,
+        error: &str,
+        retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, OrderError>;
+    /// An outbox row's delivery state.
+    async fn event_delivery(&self, id: &str) -> Result<Option<EventDelivery>, OrderError>;
+    /// Which of `ids` are line items of an order (the stale-reservation sweep).
+    async fn existing_line_items(&self, ids: &[String]) -> Result<Vec<String>, OrderError>;
 }
 
 pub struct DbOrderService {
@@ -137,6 +202,9 @@ impl DbOrderService {
         .await?;
         for (name, payload) in &input.extra_events {
             repo::insert_event(&tx, name, payload.clone(), now).await?;
+        }
+        if let Some(job) = &input.capture_job {
+            capture_repo::insert(&tx, id.as_str(), job, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -301,6 +369,9 @@ impl OrderService for DbOrderService {
                         "All fulfillments must be canceled before canceling an order".into(),
                     ));
                 }
+                // The delayed capture must never run for a canceled order; refused while a
+                // worker is capturing it right now.
+                capture_repo::cancel_for_order(tx, order.id.as_str(), now).await?;
                 repo::set_status(tx, order.id.as_str(), OrderStatus::Canceled, Some(now), now)
                     .await?;
                 repo::insert_event(tx, "order.canceled", json!({"id": order.id.as_str()}), now)
@@ -380,7 +451,16 @@ impl OrderService for DbOrderService {
                     ));
                 }
                 let fid = FulfillmentId::new();
-                repo::insert_fulfillment(tx, order.id.as_str(), &fid, &input, &lines, now).await?;
+                repo::insert_fulfillment(
+                    tx,
+                    order.id.as_str(),
+                    &fid,
+                    &input,
+                    &lines,
+                    order.shipping_address.as_ref().map(|a| &a.fields),
+                    now,
+                )
+                .await?;
                 for (item_id, _, _, _, qty) in &lines {
                     repo::add_item_quantity(tx, item_id, QuantityField::Fulfilled, *qty, now)
                         .await?;
@@ -519,7 +599,122 @@ impl OrderService for DbOrderService {
         repo::pending_events(&self.db, limit).await
     }
 
+    async fn capture_job_for_order(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<CaptureJob>, OrderError> {
+        capture_repo::find_for_order(&self.db, order_id).await
+    }
+
+    async fn claim_due_capture_jobs(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<CaptureJob>, OrderError> {
+        capture_repo::claim(&self.db, None, worker, self.now(), lease, limit).await
+    }
+
+    async fn claim_capture_job_for_order(
+        &self,
+        order_id: &str,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<CaptureJob>, OrderError> {
+        Ok(
+            capture_repo::claim(&self.db, Some(order_id), worker, self.now(), lease, 1)
+                .await?
+                .pop(),
+        )
+    }
+
+    async fn retry_capture_job(
+        &self,
+        job: &CaptureJob,
+        error: &str,
+        run_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, OrderError> {
+        capture_repo::release(&self.db, job, error, Some(run_at), self.now()).await
+    }
+
+    async fn fail_capture_job(&self, job: &CaptureJob, error: &str) -> Result<bool, OrderError> {
+        capture_repo::release(&self.db, job, error, None, self.now()).await
+    }
+
+    async fn record_capture(&self, order_id: &str, input: RecordCapture) -> Result<(), OrderError> {
+        self.locked(order_id, false, move |tx, order, now| {
+            Box::pin(async move {
+                let new: Vec<NewTransaction> = input
+                    .transactions
+                    .into_iter()
+                    .filter(|t| {
+                        !order
+                            .transactions
+                            .iter()
+                            .any(|o| o.reference_id.as_deref() == Some(t.reference_id.as_str()))
+                    })
+                    .collect();
+                repo::insert_transactions(tx, order.id.as_str(), &order.currency_code, &new, now)
+                    .await?;
+                if !new.is_empty() {
+                    repo::insert_event(
+                        tx,
+                        "payment.captured",
+                        json!({"id": input.payment_id}),
+                        now,
+                    )
+                    .await?;
+                }
+                capture_repo::mark_done(tx, order.id.as_str(), now).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn flag_expiring_capture_jobs(
+        &self,
+        within: std::time::Duration,
+    ) -> Result<Vec<CaptureJob>, OrderError> {
+        let now = self.now();
+        let threshold =
+            now + chrono::Duration::from_std(within).unwrap_or(chrono::Duration::days(1));
+        capture_repo::flag_expiring(&self.db, threshold, now).await
+    }
+
     async fn mark_events_processed(&self, ids: &[String]) -> Result<(), OrderError> {
         repo::mark_events_processed(&self.db, ids, self.now()).await
+    }
+
+    async fn claim_events(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<ClaimedEvent>, OrderError> {
+        outbox_repo::claim(&self.db, worker, self.now(), lease, limit).await
+    }
+
+    async fn complete_event(&self, claimed: &ClaimedEvent) -> Result<bool, OrderError> {
+        outbox_repo::mark_processed(&self.db, claimed, self.now()).await
+    }
+
+    async fn fail_event(
+        &self,
+        claimed: &ClaimedEvent,
+        error: &str,
+        retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, OrderError> {
+        // Stored at the precision `now()` compares with, so a retry due "now" is due now.
+        let retry_at = retry_at.map(|t| t.trunc_subsecs(3));
+        outbox_repo::release_failed(&self.db, claimed, error, retry_at, self.now()).await
+    }
+
+    async fn event_delivery(&self, id: &str) -> Result<Option<EventDelivery>, OrderError> {
+        outbox_repo::delivery(&self.db, id).await
+    }
+
+    async fn existing_line_items(&self, ids: &[String]) -> Result<Vec<String>, OrderError> {
+        repo::existing_line_item_ids(&self.db, ids).await
     }
 }

@@ -129,6 +129,7 @@ pub fn input(cart_id: &str) -> CreateOrderInput {
         payment_collection_id: Some(format!("pay_col_{cart_id}")),
         transactions: vec![],
         extra_events: vec![],
+        capture_job: None,
     }
 }
 
@@ -279,6 +280,14 @@ async fn fulfilment_shipment_delivery_and_cancel(backend: Backend) {
     let o = svc.retrieve(order.id.as_str()).await.unwrap();
     assert_eq!(o.items[0].detail.fulfilled, 2);
     assert_eq!(o.version, 2, "a fulfilment is a new order version");
+    // The fulfilment keeps its own copy of the order's shipping address (Medusa's
+    // `delivery_address`).
+    let delivery = o.fulfillments[0].delivery_address.as_ref().unwrap();
+    assert!(delivery.id.as_str().starts_with("fuladdr_"));
+    assert_eq!(
+        Some(&delivery.fields),
+        o.shipping_address.as_ref().map(|a| &a.fields)
+    );
     assert!(matches!(
         svc.create_fulfillment(order.id.as_str(), fulfil(1)).await,
         Err(OrderError::Invalid(_))

@@ -164,3 +164,20 @@ pub mod cart_link {
     }
     no_relations!();
 }
+
+/// The caller's idempotency key of a capture (see `migration/m0002_capture_idempotency.rs`).
+pub mod capture_idempotency {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "capture_idempotency")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub capture_id: String,
+        pub payment_id: String,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

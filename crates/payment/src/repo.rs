@@ -898,3 +898,146 @@ pub async fn soft_delete_refund_reason<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// The capture recorded under the caller's idempotency key, if any: `(capture_id, amount)`.
+pub async fn capture_by_key<C: ConnectionTrait>(
+    db: &C,
+    payment_id: &str,
+    key: &str,
+) -> Result<Option<(String, i64)>, sea_orm::DbErr> {
+    use crate::entity::capture_idempotency;
+    let Some(k) = capture_idempotency::Entity::find()
+        .filter(capture_idempotency::Column::IdempotencyKey.eq(key))
+        .filter(capture_idempotency::Column::PaymentId.eq(payment_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(capture::Entity::find_by_id(k.capture_id.clone())
+        .one(db)
+        .await?
+        .map(|c| (c.id, c.amount)))
+}
+
+pub async fn insert_capture_key<C: ConnectionTrait>(
+    db: &C,
+    capture_id: &str,
+    payment_id: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::entity::capture_idempotency;
+    capture_idempotency::Entity::insert(capture_idempotency::ActiveModel {
+        capture_id: Set(capture_id.to_owned()),
+        payment_id: Set(payment_id.to_owned()),
+        idempotency_key: Set(key.to_owned()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_capture_key<C: ConnectionTrait>(
+    db: &C,
+    capture_id: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::entity::capture_idempotency;
+    capture_idempotency::Entity::delete_by_id(capture_id.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider webhooks and provider references
+
+/// Records a provider's webhook event id; `true` when this is its first delivery. The primary
+/// key decides under concurrency (insert-or-ignore on both backends).
+pub async fn insert_webhook_event<C: ConnectionTrait>(
+    db: &C,
+    provider_id: &str,
+    event_id: &str,
+    event_type: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "INSERT INTO payment_webhook_event (provider_id, event_id, event_type, received_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (provider_id, event_id) DO NOTHING"
+        }
+        _ => {
+            "INSERT INTO payment_webhook_event (provider_id, event_id, event_type, received_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT (provider_id, event_id) DO NOTHING"
+        }
+    };
+    let r = db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                provider_id.into(),
+                event_id.into(),
+                event_type.into(),
+                at.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Forgets a webhook event whose handling failed, so the provider's redelivery is handled.
+pub async fn delete_webhook_event<C: ConnectionTrait>(
+    db: &C,
+    provider_id: &str,
+    event_id: &str,
+) -> Result<(), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "DELETE FROM payment_webhook_event WHERE provider_id = $1 AND event_id = $2"
+        }
+        _ => "DELETE FROM payment_webhook_event WHERE provider_id = ? AND event_id = ?",
+    };
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [provider_id.into(), event_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The collection of the (not deleted) session of `provider_id` whose data's `id` is
+/// `reference` (Stripe: the PaymentIntent id). The expression matches the
+/// `idx_payment_session_data_id` index of migration 0003.
+pub async fn collection_for_provider_reference<C: ConnectionTrait>(
+    db: &C,
+    provider_id: &str,
+    reference: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT payment_collection_id FROM payment_session \
+             WHERE (data->>'id') = $1 AND provider_id = $2 AND deleted_at IS NULL \
+             ORDER BY created_at DESC LIMIT 1"
+        }
+        _ => {
+            "SELECT payment_collection_id FROM payment_session \
+             WHERE json_extract(data, '$.id') = ? AND provider_id = ? AND deleted_at IS NULL \
+             ORDER BY created_at DESC LIMIT 1"
+        }
+    };
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [reference.into(), provider_id.into()],
+        ))
+        .await?;
+    row.map(|r| r.try_get::<String>("", "payment_collection_id"))
+        .transpose()
+}

@@ -101,6 +101,19 @@ pub trait PaymentService: Send + Sync {
     /// (guarded update) before the provider call (idempotency key `capture:{capture_id}`),
     /// and removed again if the provider refuses.
     async fn capture_payment(&self, input: CapturePayment) -> Result<Payment, PaymentError>;
+    /// The delayed capture's capture: like [`PaymentService::capture_payment`] (default amount:
+    /// what is left to capture), with the caller's deterministic `idempotency_key`, stored with
+    /// the capture row before the provider is called. When a capture under that key was already
+    /// recorded (the process died, or the answer was lost, after it was written), the provider
+    /// is called again with the same key and amount (the provider replays its answer: the money
+    /// moves at most once) instead of recording a second capture. A payment fully captured
+    /// otherwise (an admin), or an amount of zero with no capture under the key, is returned
+    /// without a provider call.
+    async fn capture_payment_keyed(
+        &self,
+        input: CapturePayment,
+        idempotency_key: &str,
+    ) -> Result<Payment, PaymentError>;
     /// Refunds `amount` (default: the payment's amount). Refused when the refunds would exceed
     /// the captures. Same write-then-call pattern as capture (`refund:{refund_id}`).
     async fn refund_payment(&self, input: RefundPayment) -> Result<Payment, PaymentError>;
@@ -134,6 +147,50 @@ pub trait PaymentService: Send + Sync {
 
     /// The registered provider ids, sorted.
     fn provider_ids(&self) -> Vec<String>;
+
+    // --- provider webhooks ------------------------------------------------------------------------
+    /// Records a provider's webhook event id; `true` for its first delivery only (a unique key
+    /// decides, also under concurrency), so a replayed event is not acted on twice.
+    async fn claim_webhook_event(
+        &self,
+        provider_id: &str,
+        event_id: &str,
+        event_type: &str,
+    ) -> Result<bool, PaymentError>;
+    /// Forgets an event whose handling failed, so the provider's redelivery is handled.
+    async fn release_webhook_event(
+        &self,
+        provider_id: &str,
+        event_id: &str,
+    ) -> Result<(), PaymentError>;
+    async fn retrieve_session(&self, id: &PaymentSessionId)
+    -> Result<PaymentSession, PaymentError>;
+    /// The collection holding `provider_id`'s session whose provider data has `id ==
+    /// reference` (Stripe: the PaymentIntent id).
+    async fn collection_for_provider_reference(
+        &self,
+        provider_id: &str,
+        reference: &str,
+    ) -> Result<Option<PaymentCollectionId>, PaymentError>;
+    /// Stores what the provider reports about a session that has no payment yet (its data and
+    /// status, e.g. `error` after a failed card, `canceled`). A session with a payment is left
+    /// alone: authorize, capture and cancel own it then.
+    async fn update_session_from_provider(
+        &self,
+        id: &PaymentSessionId,
+        data: Value,
+        status: SessionStatus,
+    ) -> Result<(), PaymentError>;
+    /// Records a capture that happened at the provider without us (Stripe's dashboard, a
+    /// capture whose answer was lost): raises the payment's captured sum to `captured_total`
+    /// (capped at the authorized amount) with one capture row and ledger row for the
+    /// difference, without calling the provider. Idempotent: the difference is computed under
+    /// the payment's row lock, so a repeat or a capture we made ourselves records nothing.
+    async fn record_provider_capture(
+        &self,
+        payment_id: &PaymentId,
+        captured_total: Amount,
+    ) -> Result<Payment, PaymentError>;
 }
 
 pub struct DbPaymentService {
@@ -935,6 +992,108 @@ impl PaymentService for DbPaymentService {
         self.payment_or_not_found(&id).await
     }
 
+    async fn capture_payment_keyed(
+        &self,
+        input: CapturePayment,
+        idempotency_key: &str,
+    ) -> Result<Payment, PaymentError> {
+        let id = input.payment_id.clone();
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        let p = repo::find_payment(&tx, id.as_str(), true)
+            .await?
+            .ok_or_else(|| PaymentError::PaymentNotFound(id.clone()))?;
+        if p.canceled_at.is_some() {
+            return Err(PaymentError::Canceled(id));
+        }
+        let cur = currency(&p.currency_code);
+        let (capture_id, n) = match repo::capture_by_key(&tx, &p.id, idempotency_key).await? {
+            // Recorded by an earlier attempt whose provider call may or may not have happened:
+            // repeat it with the same key.
+            Some(found) => {
+                tx.commit().await?;
+                found
+            }
+            None => {
+                // Fully captured elsewhere, or nothing (more) to capture: nothing to send.
+                if p.captured_at.is_some() || input.amount == Some(Amount::ZERO) {
+                    tx.commit().await?;
+                    return self.payment_or_not_found(&id).await;
+                }
+                let left = p.amount - p.captured_amount;
+                let n = match input.amount {
+                    Some(a) => positive_minor(a, &cur)?,
+                    None => left,
+                };
+                if n <= 0 || n > left || !repo::add_captured(&tx, &p.id, n, now).await? {
+                    return Err(PaymentError::OverCapture);
+                }
+                let capture_id = CaptureId::new().into_string();
+                repo::insert_capture(
+                    &tx,
+                    capture::Model {
+                        id: capture_id.clone(),
+                        payment_id: p.id.clone(),
+                        amount: n,
+                        created_by: input.created_by,
+                        metadata: None,
+                        created_at: now,
+                        updated_at: now,
+                        deleted_at: None,
+                    },
+                )
+                .await?;
+                repo::insert_capture_key(&tx, &capture_id, &p.id, idempotency_key, now).await?;
+                repo::insert_transaction(
+                    &tx,
+                    ledger_row(
+                        TransactionKind::Capture,
+                        n,
+                        &p.currency_code,
+                        &p.id,
+                        &capture_id,
+                        now,
+                    ),
+                )
+                .await?;
+                recompute(&tx, &p.payment_collection_id, now).await?;
+                tx.commit().await?;
+                (capture_id, n)
+            }
+        };
+
+        let provider = self.provider(&p.provider_id)?;
+        let data = p.data.clone().unwrap_or_else(|| json!({}));
+        let result = provider
+            .capture(ProviderRequest {
+                data: &data,
+                amount: amount(n, &cur),
+                currency_code: &cur,
+                context: &Value::Null,
+                idempotency_key: idempotency_key.to_owned(),
+            })
+            .await;
+        match result {
+            Ok(new_data) => {
+                repo::set_payment_data(&self.db, &p.id, &new_data, self.now()).await?;
+            }
+            Err(e) => {
+                // Not known to have moved: out of the books again. A retry sends the same key,
+                // so if the money did move, the provider's replayed answer records it then.
+                let at = self.now();
+                let tx = begin_write(&self.db).await?;
+                repo::delete_capture_key(&tx, &capture_id).await?;
+                repo::delete_capture(&tx, &capture_id).await?;
+                repo::delete_transactions_of_reference(&tx, &capture_id).await?;
+                repo::remove_captured(&tx, &p.id, n, at).await?;
+                recompute(&tx, &p.payment_collection_id, at).await?;
+                tx.commit().await?;
+                return Err(e.into());
+            }
+        }
+        self.payment_or_not_found(&id).await
+    }
+
     async fn refund_payment(&self, input: RefundPayment) -> Result<Payment, PaymentError> {
         let id = input.payment_id.clone();
         if let Some(reason) = &input.refund_reason_id
@@ -1138,5 +1297,125 @@ impl PaymentService for DbPaymentService {
 
     fn provider_ids(&self) -> Vec<String> {
         self.providers.ids()
+    }
+
+    async fn claim_webhook_event(
+        &self,
+        provider_id: &str,
+        event_id: &str,
+        event_type: &str,
+    ) -> Result<bool, PaymentError> {
+        Ok(
+            repo::insert_webhook_event(&self.db, provider_id, event_id, event_type, self.now())
+                .await?,
+        )
+    }
+
+    async fn release_webhook_event(
+        &self,
+        provider_id: &str,
+        event_id: &str,
+    ) -> Result<(), PaymentError> {
+        Ok(repo::delete_webhook_event(&self.db, provider_id, event_id).await?)
+    }
+
+    async fn retrieve_session(
+        &self,
+        id: &PaymentSessionId,
+    ) -> Result<PaymentSession, PaymentError> {
+        let row = repo::find_session(&self.db, id.as_str(), false)
+            .await?
+            .ok_or_else(|| PaymentError::SessionNotFound(id.clone()))?;
+        let payment = repo::payment_of_session(&self.db, &row.id)
+            .await?
+            .and_then(|p| PaymentId::parse(&p.id).ok());
+        Ok(to_session(row, payment))
+    }
+
+    async fn collection_for_provider_reference(
+        &self,
+        provider_id: &str,
+        reference: &str,
+    ) -> Result<Option<PaymentCollectionId>, PaymentError> {
+        Ok(
+            repo::collection_for_provider_reference(&self.db, provider_id, reference)
+                .await?
+                .and_then(|c| PaymentCollectionId::parse(&c).ok()),
+        )
+    }
+
+    async fn update_session_from_provider(
+        &self,
+        id: &PaymentSessionId,
+        data: Value,
+        status: SessionStatus,
+    ) -> Result<(), PaymentError> {
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        let Some(s) = repo::find_session(&tx, id.as_str(), true).await? else {
+            return Err(PaymentError::SessionNotFound(id.clone()));
+        };
+        if repo::payment_of_session(&tx, &s.id).await?.is_some() {
+            tx.commit().await?;
+            return Ok(());
+        }
+        repo::update_session(&tx, &s.id, &data, status.as_str(), None, now).await?;
+        recompute(&tx, &s.payment_collection_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_provider_capture(
+        &self,
+        payment_id: &PaymentId,
+        captured_total: Amount,
+    ) -> Result<Payment, PaymentError> {
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        let p = repo::find_payment(&tx, payment_id.as_str(), true)
+            .await?
+            .ok_or_else(|| PaymentError::PaymentNotFound(payment_id.clone()))?;
+        if p.canceled_at.is_some() {
+            return Err(PaymentError::Canceled(payment_id.clone()));
+        }
+        let cur = currency(&p.currency_code);
+        let n = to_minor(captured_total, &cur)?.min(p.amount) - p.captured_amount;
+        if n <= 0 {
+            tx.commit().await?;
+            return self.payment_or_not_found(payment_id).await;
+        }
+        if !repo::add_captured(&tx, &p.id, n, now).await? {
+            return Err(PaymentError::OverCapture);
+        }
+        let capture_id = CaptureId::new().into_string();
+        repo::insert_capture(
+            &tx,
+            capture::Model {
+                id: capture_id.clone(),
+                payment_id: p.id.clone(),
+                amount: n,
+                created_by: None,
+                metadata: Some(json!({"recorded_from": "provider"})),
+                created_at: now,
+                updated_at: now,
+                deleted_at: None,
+            },
+        )
+        .await?;
+        repo::insert_transaction(
+            &tx,
+            ledger_row(
+                TransactionKind::Capture,
+                n,
+                &p.currency_code,
+                &p.id,
+                &capture_id,
+                now,
+            ),
+        )
+        .await?;
+        recompute(&tx, &p.payment_collection_id, now).await?;
+        tx.commit().await?;
+        self.payment_or_not_found(payment_id).await
     }
 }

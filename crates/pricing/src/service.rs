@@ -32,6 +32,14 @@ pub trait PricingService: Send + Sync {
         variant_ids: &[String],
         ctx: &PricingContext,
     ) -> Result<HashMap<String, CalculatedPrice>>;
+    /// [`Self::calculate_variant_prices`] for several (variant, quantity) pairs at once, as a
+    /// cart prices its lines (quantity tiers depend on each line's quantity): the same queries
+    /// once, whatever the number of distinct quantities. `ctx.quantity` is ignored.
+    async fn calculate_line_prices(
+        &self,
+        lines: &[(String, i64)],
+        ctx: &PricingContext,
+    ) -> Result<HashMap<(String, i64), CalculatedPrice>>;
     async fn create_price_list(&self, input: NewPriceList) -> Result<PriceList>;
     async fn list_price_lists(&self) -> Result<Vec<PriceList>>;
     /// A price list with its prices (`GET /admin/price-lists/:id`).
@@ -345,9 +353,28 @@ impl PricingService for DbPricingService {
         variant_ids: &[String],
         ctx: &PricingContext,
     ) -> Result<HashMap<String, CalculatedPrice>> {
-        if variant_ids.is_empty() {
+        let quantity = ctx.quantity.unwrap_or(1);
+        let lines: Vec<(String, i64)> = variant_ids.iter().map(|v| (v.clone(), quantity)).collect();
+        Ok(self
+            .calculate_line_prices(&lines, ctx)
+            .await?
+            .into_iter()
+            .map(|((variant, _), price)| (variant, price))
+            .collect())
+    }
+
+    async fn calculate_line_prices(
+        &self,
+        wanted: &[(String, i64)],
+        ctx: &PricingContext,
+    ) -> Result<HashMap<(String, i64), CalculatedPrice>> {
+        if wanted.is_empty() {
             return Ok(HashMap::new());
         }
+        let mut variant_ids: Vec<String> = wanted.iter().map(|(v, _)| v.clone()).collect();
+        variant_ids.sort();
+        variant_ids.dedup();
+        let variant_ids = &variant_ids;
         let db = &self.db;
         let links = repo::links(db, variant_ids).await?;
         let sets: Vec<String> = links.iter().map(|l| l.price_set_id.clone()).collect();
@@ -412,20 +439,22 @@ impl PricingService for DbPricingService {
                     list,
                 });
         }
+        let sets: HashMap<&str, &str> = links
+            .iter()
+            .map(|l| (l.variant_id.as_str(), l.price_set_id.as_str()))
+            .collect();
         let mut out = HashMap::new();
-        for l in links {
-            let cands = candidates
-                .get(&l.price_set_id)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            if let Some(c) = calculate(
-                &l.price_set_id,
-                cands,
-                ctx,
-                &ctx.currency_code,
-                tax_inclusive,
-            ) {
-                out.insert(l.variant_id, c);
+        for (variant, quantity) in wanted {
+            let Some(set) = sets.get(variant.as_str()) else {
+                continue;
+            };
+            let cands = candidates.get(*set).map(Vec::as_slice).unwrap_or(&[]);
+            let line_ctx = PricingContext {
+                quantity: Some(*quantity),
+                ..ctx.clone()
+            };
+            if let Some(c) = calculate(set, cands, &line_ctx, &ctx.currency_code, tax_inclusive) {
+                out.insert((variant.clone(), *quantity), c);
             }
         }
         Ok(out)

@@ -28,7 +28,8 @@ pub mod stripe;
 /// ```
 #[macro_export]
 macro_rules! both_backends {
-    (async fn $name:ident($backend:ident : Backend) $body:block) => {
+    // `$(,)?`: rustfmt puts a trailing comma after the parameter when the name is long.
+    (async fn $name:ident($backend:ident : Backend $(,)?) $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;

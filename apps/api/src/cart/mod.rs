@@ -325,30 +325,25 @@ async fn pricing_context(
 /// with Medusa's message.
 async fn reprice(state: &State, cart: &mut Cart) -> ApiResult<()> {
     let pricing = svc::<dyn PricingService>(state)?;
-    // One pricing call per distinct quantity: tiers depend on it, and carts rarely hold more
-    // than a few distinct quantities.
-    let mut by_quantity: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for item in cart.items.iter().filter(|i| !i.is_custom_price) {
-        if let Some(v) = &item.variant_id {
-            by_quantity
-                .entry(item.quantity)
-                .or_default()
-                .push(v.clone());
-        }
-    }
-    let mut prices: HashMap<(i64, String), CalculatedPrice> = HashMap::new();
-    for (quantity, variants) in by_quantity {
-        let ctx = pricing_context(state, cart, Some(quantity)).await?;
-        for (variant, price) in pricing.calculate_variant_prices(&variants, &ctx).await? {
-            prices.insert((quantity, variant), price);
-        }
-    }
+    // Every line at its own quantity (quantity tiers), in one pricing call.
+    let lines: Vec<(String, i64)> = cart
+        .items
+        .iter()
+        .filter(|i| !i.is_custom_price)
+        .filter_map(|i| i.variant_id.clone().map(|v| (v, i.quantity)))
+        .collect();
+    let prices: HashMap<(String, i64), CalculatedPrice> = if lines.is_empty() {
+        HashMap::new()
+    } else {
+        let ctx = pricing_context(state, cart, None).await?;
+        pricing.calculate_line_prices(&lines, &ctx).await?
+    };
     let mut missing: Vec<String> = Vec::new();
     for item in cart.items.iter_mut().filter(|i| !i.is_custom_price) {
         let Some(variant) = item.variant_id.clone() else {
             continue;
         };
-        match prices.get(&(item.quantity, variant.clone())) {
+        match prices.get(&(variant.clone(), item.quantity)) {
             Some(p) => apply_price(item, p),
             None => missing.push(variant),
         }

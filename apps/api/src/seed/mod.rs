@@ -249,6 +249,14 @@ pub async fn seed(registry: &Registry) -> anyhow::Result<Seeded> {
     let inventory = svc::<dyn InventoryService>(registry)?;
     let catalog = svc::<dyn ProductService>(registry)?;
     let pricing = svc::<dyn PricingService>(registry)?;
+    // Every configured payment provider (`pp_system_default`, and `pp_stripe_stripe` when
+    // `STRIPE_API_KEY` is set) is offered in the demo regions.
+    let payment_providers: Vec<medusa_region::PaymentProviderId> =
+        svc::<dyn medusa_payment::PaymentService>(registry)?
+            .provider_ids()
+            .iter()
+            .filter_map(|p| medusa_region::PaymentProviderId::parse(p))
+            .collect();
 
     let channel = channels
         .create(CreateSalesChannel {
@@ -278,7 +286,7 @@ pub async fn seed(registry: &Registry) -> anyhow::Result<Seeded> {
                 currency_code: CurrencyCode::parse(currency)?,
                 automatic_taxes: Some(true),
                 countries: countries.iter().map(|c| (*c).to_owned()).collect(),
-                payment_providers: None,
+                payment_providers: Some(payment_providers.clone()),
                 metadata: None,
             })
             .await

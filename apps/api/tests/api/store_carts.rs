@@ -651,9 +651,9 @@ both_backends!(
 );
 
 both_backends!(
-    /// With warm caches an add-to-cart runs a fixed, small number of statements: the cart is one
-    /// row, catalog lookups are served from caches checked against one read of the change
-    /// counters (`MEDUSA_TRACE_SQL=1` prints them).
+    // With warm caches an add-to-cart runs a fixed, small number of statements: the cart is one
+    // row, catalog lookups are served from caches checked against one read of the change
+    // counters (`MEDUSA_TRACE_SQL=1` prints them).
     async fn add_to_cart_statement_budget(backend: Backend) {
         let app = medusa_testkit::spawn_app_builder(backend)
             .env("CACHE_TTL", "60s")

@@ -11,7 +11,7 @@ use crate::store_carts::{new_cart, region_id, store_get, store_post, variant};
 const DK: &str = r#"{"first_name": "Ada", "last_name": "Lovelace", "address_1": "1 Test Street", "city": "Copenhagen", "country_code": "dk", "postal_code": "1000", "phone": "+4512345678"}"#;
 
 /// A cart of `quantity` of the variant with an address and a shipping method, ready to pay.
-async fn ready_cart(
+pub async fn ready_cart(
     app: &TestApp,
     key: &str,
     region: &str,
@@ -50,7 +50,7 @@ async fn ready_cart(
 
 /// The payment collection and a system-provider session, as the js-sdk's
 /// `initiatePaymentSession` does.
-async fn pay(app: &TestApp, key: &str, cart_id: &str) {
+pub async fn pay(app: &TestApp, key: &str, cart_id: &str) {
     let (status, res) = store_post(
         app,
         key,
@@ -70,7 +70,7 @@ async fn pay(app: &TestApp, key: &str, cart_id: &str) {
     assert_eq!(status, 200, "{res}");
 }
 
-async fn complete(app: &TestApp, key: &str, cart_id: &str) -> (u16, Value) {
+pub async fn complete(app: &TestApp, key: &str, cart_id: &str) -> (u16, Value) {
     store_post(
         app,
         key,

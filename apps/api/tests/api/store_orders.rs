@@ -91,6 +91,7 @@ pub fn input(
         payment_collection_id: None,
         transactions: vec![],
         extra_events: vec![],
+        capture_job: None,
     }
 }
 

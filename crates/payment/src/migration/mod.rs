@@ -4,7 +4,13 @@
 use sea_orm_migration::MigrationTrait;
 
 mod m0001_create_payment;
+mod m0002_capture_idempotency;
+mod m0003_webhook_event;
 
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m0001_create_payment::Migration)]
+    vec![
+        Box::new(m0001_create_payment::Migration),
+        Box::new(m0002_capture_idempotency::Migration),
+        Box::new(m0003_webhook_event::Migration),
+    ]
 }

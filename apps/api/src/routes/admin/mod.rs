@@ -26,10 +26,12 @@ pub mod tax_providers;
 pub mod tax_rates;
 pub mod tax_regions;
 pub mod users;
+pub mod variant_inventory;
 
 /// Registers every `/admin` area (one line each).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     products::configure(cfg);
+    variant_inventory::configure(cfg);
     collections::configure(cfg);
     labels::configure(cfg);
     price_lists::configure(cfg);
@@ -58,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn openapi() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         products::Api::openapi(),
+        variant_inventory::Api::openapi(),
         collections::Api::openapi(),
         labels::Api::openapi(),
         price_lists::Api::openapi(),

@@ -333,6 +333,11 @@ pub async fn cancel(
         inventory(&state)?
             .delete_reservations_for_line_items(&item_ids)
             .await?;
+        // The cancel also canceled the delayed capture (same transaction); the authorization
+        // is given back at the provider (a repeated cancel retries what failed before).
+        crate::capture::cancel_payments(&state.registry, order.id.as_str())
+            .await
+            .map_err(medusa_core::Error::internal)?;
     }
     canceled?;
     one(

@@ -287,6 +287,10 @@ pub async fn capture(
             created_by: auth.map(|a| a.actor_id.clone()),
         })
         .await?;
+    // The order records the capture and its delayed capture is done: it never captures again.
+    crate::capture::after_manual_capture(&state.registry, &p)
+        .await
+        .map_err(medusa_core::Error::internal)?;
     Ok(one(&p, query.0.fields.as_deref()))
 }
 

@@ -368,7 +368,7 @@ fn ids(v: Option<Vec<IdRef>>) -> Option<Vec<String>> {
     v.map(|l| l.into_iter().map(|r| r.id).collect())
 }
 
-async fn render_one(state: &State, id: &str, fields: Option<&str>) -> ApiResult<Value> {
+pub(crate) async fn render_one(state: &State, id: &str, fields: Option<&str>) -> ApiResult<Value> {
     let catalog = state
         .registry
         .get::<dyn ProductService>()

@@ -60,6 +60,10 @@ pub async fn list(req: HttpRequest, state: State) -> ApiResult<HttpResponse> {
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
+    // Only providers this server has configured (a region may still link Stripe after its key
+    // was removed): Medusa lists enabled providers only.
+    let configured = crate::payment::service(&state)?.provider_ids();
+    providers.retain(|p| configured.contains(p));
     providers.sort();
     let count = providers.len() as u64;
     let page: Vec<Value> = providers
