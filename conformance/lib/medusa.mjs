@@ -4,7 +4,10 @@
 // Lives outside test/ because Node 20's test runner executes every .mjs file under test/.
 //
 // The server is reached through MEDUSA_URL, MEDUSA_PUBLISHABLE_KEY, MEDUSA_ADMIN_EMAIL and
-// MEDUSA_ADMIN_PASSWORD (`cargo xtask conformance` sets all four).
+// MEDUSA_ADMIN_PASSWORD (`cargo xtask conformance` sets all four). It also sets
+// STRIPE_STANDIN_URL (its Stripe stand-in's call log and controls; without it
+// test/store-stripe-checkout.test.mjs is skipped) and CAPTURE_DELAY_SECONDS (the api's
+// CAPTURE_DELAY, which that test checks the capture waits for).
 //
 // Data the suite expects from `xtask seed` (Medusa's own seed and the recorded peer have it):
 // at least one region with countries (EUR and/or USD), a publishable key linked to exactly one

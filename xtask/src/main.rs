@@ -329,10 +329,10 @@ fn compose() -> anyhow::Result<()> {
 /// binary on a fresh database that `xtask seed` and `xtask user` filled.
 mod conformance {
     use std::fs::File;
-    use std::io::{Read, Write};
+    use std::io::{BufRead, BufReader, Read, Write};
     use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
     use std::path::{Path, PathBuf};
-    use std::process::{Child, Command, Stdio};
+    use std::process::{Child, ChildStdout, Command, Stdio};
     use std::time::{Duration, Instant};
 
     use anyhow::{Context, bail};
@@ -343,6 +343,12 @@ mod conformance {
     const ADMIN_EMAIL: &str = "admin@example.com";
     const ADMIN_PASSWORD: &str = "supersecret";
     const HEALTH_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The key the Stripe stand-in accepts (`medusa_testkit::stripe::STAND_IN_API_KEY`).
+    const STAND_IN_API_KEY: &str = "sk_test_standin";
+    const STAND_IN_WEBHOOK_SECRET: &str = "whsec_standin";
+    /// Short, so the Stripe journey sees its delayed capture; long enough that the system
+    /// provider journeys' manual admin captures come first.
+    const CAPTURE_DELAY: &str = "5s";
 
     fn name(backend: Backend) -> &'static str {
         match backend {
@@ -385,12 +391,22 @@ mod conformance {
         if !node_installed() {
             bail!("`node` is not installed: the conformance suite needs Node.js 20+ and npm");
         }
-        run(Command::new("cargo").args(["build", "-p", "medusa-api", "-p", "xtask"]))?;
+        run(Command::new("cargo").args([
+            "build",
+            "-p",
+            "medusa-api",
+            "-p",
+            "xtask",
+            "-p",
+            "medusa-testkit",
+            "--bins",
+        ]))?;
         let dir = root().join("conformance");
         npm_ci_if_needed(&dir)?;
         let bin = target_dir().join("debug");
         let xtask = bin.join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
         let api = bin.join(format!("medusa-api{}", std::env::consts::EXE_SUFFIX));
+        let fake_stripe = bin.join(format!("fake-stripe{}", std::env::consts::EXE_SUFFIX));
 
         // Dropped in reverse order: the server first, then the PostgreSQL database, then the
         // temporary directory (SQLite file, server log), also on every early return.
@@ -409,10 +425,16 @@ mod conformance {
             }
         };
         eprintln!("conformance on {}: {database_url}", name(backend));
+        // Stripe is on (the stand-in, never the real one) from the seed on, so the seeded
+        // regions offer `pp_stripe_stripe` beside `pp_system_default`.
+        let stripe = StripeStandIn::start(&fake_stripe)?;
         // MEDUSA_CONFIG empty: no configuration file is read.
         let env = [
             ("DATABASE_URL", database_url.as_str()),
             ("MEDUSA_CONFIG", ""),
+            ("STRIPE_API_KEY", STAND_IN_API_KEY),
+            ("STRIPE_WEBHOOK_SECRET", STAND_IN_WEBHOOK_SECRET),
+            ("STRIPE_API_BASE", stripe.api_base.as_str()),
         ];
 
         // PostgreSQL is migrated explicitly; SQLite would migrate at start-up, but the seed
@@ -429,8 +451,16 @@ mod conformance {
         let server_env = [
             env[0],
             env[1],
+            env[2],
+            env[3],
+            env[4],
             ("JWT_SECRET", secret.as_str()),
             ("COOKIE_SECRET", secret.as_str()),
+            // The api runs the job loop itself (the embedded mode), so the delayed capture
+            // happens within the run.
+            ("WORKER_MODE", "shared"),
+            ("CAPTURE_DELAY", CAPTURE_DELAY),
+            ("JOB_POLL_INTERVAL", "1s"),
         ];
         let mut server = Server::start(&api, &server_env, port, &work.path().join("api.log"))?;
         server.wait_until_healthy()?;
@@ -446,7 +476,9 @@ mod conformance {
         .env("MEDUSA_URL", format!("http://127.0.0.1:{port}"))
         .env("MEDUSA_PUBLISHABLE_KEY", &publishable_key)
         .env("MEDUSA_ADMIN_EMAIL", ADMIN_EMAIL)
-        .env("MEDUSA_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        .env("MEDUSA_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("STRIPE_STANDIN_URL", &stripe.control_url)
+        .env("CAPTURE_DELAY_SECONDS", CAPTURE_DELAY.trim_end_matches('s'));
         let result = run_in(&dir, &mut node);
         if result.is_err() {
             eprintln!(
@@ -456,6 +488,7 @@ mod conformance {
             );
         }
         drop(server);
+        drop(stripe);
         result?;
         eprintln!("conformance suite passed on {}", name(backend));
         Ok(())
@@ -549,7 +582,6 @@ mod conformance {
             cmd.envs(env.iter().copied())
                 .env("HOST", "127.0.0.1")
                 .env("PORT", port.to_string())
-                .env("WORKER_MODE", "server")
                 // The database is seeded already; the api must not load anything itself.
                 .env("AUTO_SEED", "false")
                 .env("NO_COLOR", "1")
@@ -611,6 +643,65 @@ mod conformance {
                 return "(none)".to_owned();
             }
             problems[problems.len().saturating_sub(lines)..].join("\n")
+        }
+    }
+
+    /// The `fake-stripe` process (crates/testkit) this run started: Stripe's API for the api on
+    /// `api_base`, the test's controls on `control_url`; killed (by its PID) when dropped.
+    struct StripeStandIn {
+        child: Child,
+        // Kept open so the stand-in never writes into a closed pipe.
+        _stdout: BufReader<ChildStdout>,
+        api_base: String,
+        control_url: String,
+    }
+
+    impl StripeStandIn {
+        fn start(bin: &Path) -> anyhow::Result<StripeStandIn> {
+            let mut cmd = Command::new(bin);
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit());
+            eprintln!("+ {cmd:?}");
+            let mut child = cmd.spawn().with_context(|| format!("{cmd:?}"))?;
+            let Some(stdout) = child.stdout.take() else {
+                bail!("fake-stripe has no stdout");
+            };
+            let mut stand_in = StripeStandIn {
+                child,
+                _stdout: BufReader::new(stdout),
+                api_base: String::new(),
+                control_url: String::new(),
+            };
+            // It prints both lines once both listeners are bound.
+            while stand_in.api_base.is_empty() || stand_in.control_url.is_empty() {
+                let mut line = String::new();
+                if stand_in._stdout.read_line(&mut line)? == 0 {
+                    bail!("fake-stripe exited before printing its addresses");
+                }
+                if let Some(v) = line.trim().strip_prefix("STRIPE_API_BASE=") {
+                    stand_in.api_base = v.to_owned();
+                } else if let Some(v) = line.trim().strip_prefix("STRIPE_STANDIN_URL=") {
+                    stand_in.control_url = v.to_owned();
+                }
+            }
+            eprintln!(
+                "fake-stripe (pid {}): Stripe API {}, controls {}",
+                stand_in.child.id(),
+                stand_in.api_base,
+                stand_in.control_url
+            );
+            Ok(stand_in)
+        }
+    }
+
+    impl Drop for StripeStandIn {
+        fn drop(&mut self) {
+            let pid = self.child.id();
+            if let Err(e) = self.child.kill() {
+                eprintln!("could not stop fake-stripe (pid {pid}): {e}");
+            }
+            let _ = self.child.wait();
         }
     }
 
