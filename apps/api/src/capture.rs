@@ -401,28 +401,15 @@ impl Job for CapturePoller {
 }
 
 /// Listens for `capture_intent:{order_id}` expiry events (when Redis is configured) and
-/// captures that order at once; first makes sure the server emits them (`CONFIG SET
-/// notify-keyspace-events` adding `Ex`), warning where a managed Redis refuses.
+/// captures that order at once. On every (re)connection the listener makes sure the server
+/// emits them (`CONFIG SET notify-keyspace-events` adding `Ex`), warning where a managed Redis
+/// refuses, and subscribes again: see [`crate::redis::watch_expired_keys`].
 pub fn listen(
     redis_url: String,
     capturer: Arc<Capturer>,
     shutdown: tokio_util::sync::CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        match crate::redis::enable_expiry_events(&redis_url).await {
-            crate::redis::ExpiryEvents::AlreadyOn(flags) => {
-                tracing::info!(%flags, "Redis keyspace expiry events are on")
-            }
-            crate::redis::ExpiryEvents::Enabled(flags) => {
-                tracing::info!(%flags, "enabled Redis keyspace expiry events (CONFIG SET notify-keyspace-events)")
-            }
-            crate::redis::ExpiryEvents::Refused(reason) => tracing::warn!(
-                %reason,
-                "could not enable Redis keyspace expiry events (CONFIG SET notify-keyspace-events Ex); \
-                 on a managed Redis set it in the provider's console. Captures still happen through \
-                 the database poller, up to JOB_POLL_INTERVAL after they are due"
-            ),
-        }
         let tasks = tokio_util::task::TaskTracker::new();
         let t = tasks.clone();
         crate::redis::watch_expired_keys(redis_url, INTENT_PREFIX, shutdown, move |order_id| {

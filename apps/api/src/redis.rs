@@ -117,10 +117,37 @@ pub async fn enable_expiry_events(url: &str) -> ExpiryEvents {
     }
 }
 
+/// Logs what [`enable_expiry_events`] found; `reconnect` says whether this follows a
+/// reconnection (a restarted Redis forgets a `CONFIG SET`).
+fn log_expiry_events(found: &ExpiryEvents, reconnect: bool) {
+    match found {
+        ExpiryEvents::AlreadyOn(flags) => {
+            tracing::info!(%flags, reconnect, "Redis keyspace expiry events are on")
+        }
+        ExpiryEvents::Enabled(flags) => tracing::info!(
+            %flags,
+            reconnect,
+            "enabled Redis keyspace expiry events (CONFIG SET notify-keyspace-events)"
+        ),
+        ExpiryEvents::Refused(reason) => tracing::warn!(
+            %reason,
+            reconnect,
+            "could not enable Redis keyspace expiry events (CONFIG SET notify-keyspace-events Ex \
+             refused or failed): on a managed Redis that forbids CONFIG, set notify-keyspace-events \
+             to include Ex in the provider's console. Until then delayed work waits for the \
+             database poller (up to JOB_POLL_INTERVAL after it is due)"
+        ),
+    }
+}
+
 /// Subscribes to `__keyevent@<db>__:expired` and hands every expired key that starts with
 /// `prefix` (without it) to `on_key`, until `shutdown`. Keeps trying to connect while Redis is
-/// down and re-subscribes after a reconnect. Events that happen while disconnected are lost
-/// (Redis pub/sub is fire and forget): the database poller is what guarantees the work.
+/// down. On every connection (the first and each reconnect: a Redis restart, a killed
+/// connection) it first makes sure the server emits expiry events ([`enable_expiry_events`]:
+/// `CONFIG SET notify-keyspace-events` with `Ex` merged into the flags already set, since a
+/// restarted Redis has forgotten them; a warning where `CONFIG` is refused) and then subscribes
+/// again. Events that happen while disconnected are lost (Redis pub/sub is fire and forget):
+/// the database poller is what guarantees the work.
 pub async fn watch_expired_keys(
     url: String,
     prefix: &'static str,
@@ -138,6 +165,7 @@ pub async fn watch_expired_keys(
     let channel = format!("__keyevent@{db}__:expired");
     let subscriber = match Builder::from_config(config)
         .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
+        .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(5))
         .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
         .build_subscriber_client()
     {
@@ -148,31 +176,43 @@ pub async fn watch_expired_keys(
         }
     };
     let mut events = subscriber.keyspace_event_rx();
-    // Connects (and reconnects) in the background; subscriptions are replayed on reconnect.
+    // Fires on the first connection too; taken before connecting so none is missed.
+    let mut connections = subscriber.reconnect_rx();
+    let mut errors = subscriber.error_rx();
+    // Connects (and reconnects) in the background.
     drop(subscriber.connect());
-    let _resubscribe = subscriber.manage_subscriptions();
-    loop {
-        tokio::select! {
-            _ = shutdown.cancelled() => {
-                let _ = subscriber.quit().await;
-                return;
-            }
-            r = subscriber.subscribe(channel.as_str()) => match r {
-                Ok(()) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "Redis is unreachable; capture jobs rely on the poller until it is back");
-                    tokio::select! {
-                        _ = shutdown.cancelled() => { let _ = subscriber.quit().await; return; }
-                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    }
-                }
-            }
-        }
-    }
-    tracing::info!(%channel, "listening for Redis expiry events");
+    let mut connected_before = false;
+    // One warning per outage, not one per reconnection attempt.
+    let mut outage_logged = false;
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
+            c = connections.recv() => match c {
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let found = enable_expiry_events(&url).await;
+                    log_expiry_events(&found, connected_before);
+                    match subscriber.subscribe(channel.as_str()).await {
+                        Ok(()) => tracing::info!(
+                            %channel,
+                            reconnect = connected_before,
+                            "listening for Redis expiry events"
+                        ),
+                        // The connection dropped again: the next reconnect subscribes.
+                        Err(e) => tracing::warn!(error = %e, %channel, "could not subscribe to Redis expiry events"),
+                    }
+                    connected_before = true;
+                    outage_logged = false;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+            e = errors.recv() => if let Ok((error, _)) = e {
+                if outage_logged {
+                    tracing::debug!(%error, "Redis still unreachable");
+                } else {
+                    outage_logged = true;
+                    tracing::warn!(%error, "Redis is unreachable or the connection was lost; reconnecting (delayed work relies on the database poller meanwhile)");
+                }
+            },
             ev = events.recv() => match ev {
                 Ok(ev) => {
                     if ev.operation != "expired" {

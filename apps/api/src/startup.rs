@@ -202,6 +202,7 @@ fn server(
             .wrap(TracingLogger::default())
             .service(routes::health::health)
             .service(routes::health::ready)
+            .service(routes::metrics::metrics)
             .route("/openapi.json", web::get().to(openapi_json))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")

@@ -4,7 +4,8 @@
 //!
 //! Covered: capture after the delay with the deterministic key; a worker killed after Stripe
 //! executed the capture and before the database was updated, then another worker after the
-//! lease expired (one capture, same key); answers lost on every retry (the next attempt
+//! lease expired (one capture, same key), both as an aborted task and as a real SIGKILL of the
+//! `medusa-worker` process followed by a restart; answers lost on every retry (the next attempt
 //! replays); Stripe 500 three times then 200; already captured at Stripe; two workers on 50 due
 //! jobs (exactly 50 captures); a cancel in the grace period (authorization canceled, no capture).
 
@@ -205,6 +206,19 @@ impl Harness {
     /// Stripe captured the intent once, for the whole amount; the payment module, the order
     /// and the job agree.
     async fn assert_captured_once(&self, order_id: &str, payment: &Payment, pi: &str) {
+        self.assert_money_moved_once(order_id, payment, pi).await;
+        let events = self.orders().pending_events(1000).await.unwrap();
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.name == "payment.captured" && e.payload["id"] == payment.id.as_str())
+                .count(),
+            1
+        );
+    }
+
+    /// The same without the outbox (a worker process dispatches and clears its events).
+    async fn assert_money_moved_once(&self, order_id: &str, payment: &Payment, pi: &str) {
         let intent = self.stripe.intent(pi).unwrap();
         assert_eq!(intent["status"], "succeeded", "{intent}");
         assert_eq!(intent["amount_received"], 10000, "{intent}");
@@ -214,14 +228,6 @@ impl Harness {
         let order = self.orders().retrieve(order_id).await.unwrap();
         assert_eq!(order.transactions.len(), 1, "one order transaction");
         assert_eq!(self.job(order_id).await.status, CaptureJobStatus::Done);
-        let events = self.orders().pending_events(1000).await.unwrap();
-        assert_eq!(
-            events
-                .iter()
-                .filter(|e| e.name == "payment.captured" && e.payload["id"] == payment.id.as_str())
-                .count(),
-            1
-        );
     }
 }
 
@@ -301,6 +307,152 @@ async fn a_worker_killed_after_stripe_answered_is_finished_by_another(backend: B
     h.assert_captured_once(&order_id, &payment, &pi).await;
 }
 both!(a_worker_killed_after_stripe_answered_is_finished_by_another);
+
+/// The same, with a real process: the `medusa-worker` binary runs against the database and the
+/// stand-in with a due job. The stand-in executes the capture (the money moved) and holds its
+/// answer; the test SIGKILLs the process by PID at that moment, so the database never heard
+/// back (the order records nothing, the job is still claimed). No production fail point is
+/// involved. When the dead worker's lease is over, a restarted binary repeats the call with the
+/// same key, Stripe replays its stored answer, and the capture is recorded exactly once.
+async fn a_killed_worker_process_is_finished_by_a_restarted_one(backend: Backend) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let h = harness(backend).await;
+    // Placed a capture delay ago on the wall clock, so the job is due for the binary's clock.
+    h.clock.set(
+        chrono::Utc::now()
+            - chrono::Duration::from_std(DELAY).unwrap()
+            - chrono::Duration::seconds(5),
+    );
+    let (order_id, payment, pi) = h.place_order().await;
+    let key = format!("capture:{}:1", payment.id);
+    h.stripe.hold_answers("POST", "/capture");
+
+    let mut first = worker_process(&h).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while h.captures(&pi).is_empty() {
+        if let Some(status) = first.try_wait().unwrap() {
+            panic!(
+                "the worker exited before capturing: {status}\n{}",
+                output(first)
+            );
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = first.kill();
+            panic!("no capture call within 60 s\n{}", output(first));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Executed at Stripe, the answer held: SIGKILL now.
+    assert_eq!(h.stripe.intent(&pi).unwrap()["status"], "succeeded");
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = first.wait().unwrap();
+    assert_eq!(exit.signal(), Some(9), "killed by SIGKILL: {exit:?}");
+    h.stripe.release_held();
+
+    // What the database knows: the job claimed by the dead process, nothing on the order.
+    let j = h.job(&order_id).await;
+    assert_eq!(j.status, CaptureJobStatus::Claimed, "{j:?}");
+    assert_eq!(j.attempts, 1);
+    assert!(
+        h.orders()
+            .retrieve(&order_id)
+            .await
+            .unwrap()
+            .transactions
+            .is_empty(),
+        "the order heard nothing"
+    );
+    // The dead worker's lease (2 min by default) runs out: what waiting would do.
+    expire_lease(&h, &order_id).await;
+
+    let mut second = worker_process(&h).spawn().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let j = h.job(&order_id).await;
+        if j.status == CaptureJobStatus::Done {
+            break;
+        }
+        if let Some(status) = second.try_wait().unwrap() {
+            panic!("the restarted worker exited: {status}\n{}", output(second));
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = second.kill();
+            panic!(
+                "the restarted worker did not finish the job: {j:?}\n{}",
+                output(second)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status()
+        .unwrap();
+    let log = output(second);
+
+    let calls = h.captures(&pi);
+    assert_eq!(calls.len(), 2, "{calls:?}\n{log}");
+    assert_eq!(calls[0].idempotency_key.as_deref(), Some(key.as_str()));
+    assert_eq!(calls[1].idempotency_key.as_deref(), Some(key.as_str()));
+    assert_eq!(
+        calls[0].outcome,
+        StripeOutcome::Answered(200),
+        "executed once"
+    );
+    assert_eq!(
+        calls[1].outcome,
+        StripeOutcome::Replayed(200),
+        "then replayed"
+    );
+    let j = h.job(&order_id).await;
+    assert_eq!(j.attempts, 2);
+    h.assert_money_moved_once(&order_id, &payment, &pi).await;
+}
+both!(a_killed_worker_process_is_finished_by_a_restarted_one);
+
+/// The `medusa-worker` binary against the harness's database and Stripe stand-in.
+fn worker_process(h: &Harness) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_medusa-worker"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &h.db.url)
+        .env("MEDUSA_CONFIG", "")
+        .env("JOB_POLL_INTERVAL", "100ms")
+        .env("STRIPE_API_KEY", h.stripe.api_key())
+        .env("STRIPE_API_BASE", h.stripe.base_url())
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Waits for the (exited or killed) child and returns what it logged.
+fn output(child: std::process::Child) -> String {
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// Moves the job's lease into the past, as the passing of the lease time would.
+async fn expire_lease(h: &Harness, order_id: &str) {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    use sea_orm_migration::sea_query::{Alias, Expr, ExprTrait, Query};
+    let conn = h.db.connect().await.unwrap();
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let stmt = Query::update()
+        .table(Alias::new("order_capture_job"))
+        .value(Alias::new("lease_until"), past)
+        .and_where(Expr::col(Alias::new("order_id")).eq(order_id))
+        .to_owned();
+    conn.execute(&stmt).await.unwrap();
+    conn.close().await.unwrap();
+    let lease = h.job(order_id).await.lease_until;
+    assert!(lease.is_some_and(|l| l < chrono::Utc::now()), "{lease:?}");
+}
 
 /// The answer is lost (executed at Stripe, connection closed) and the client does not retry
 /// by itself: the job attempt fails without recording a capture, the job is retried after its

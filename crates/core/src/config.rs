@@ -125,6 +125,11 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
         "another Stripe endpoint (a local stand-in such as stripe-mock)",
     ),
     (
+        "METRICS_TOKEN",
+        "(unset: no /metrics)",
+        "bearer token that enables GET /metrics (Prometheus text); unset, the route answers 404",
+    ),
+    (
         "MEDUSA_CONFIG",
         "medusa.toml",
         "optional TOML file with the same keys in lower case",
@@ -242,6 +247,7 @@ pub struct Config {
     pub stripe_webhook_secret: Option<SecretString>,
     pub stripe_api_base: Option<String>,
     pub order_guest_access_window: HumanDuration,
+    pub metrics_token: Option<SecretString>,
 }
 
 /// The embedded defaults; serialised so figment can layer the file and environment on top.

@@ -10,6 +10,7 @@
 //! failed creation gives its number back, unlike Medusa #14205).
 
 mod capture_repo;
+mod capture_stats;
 mod entity;
 mod error;
 mod migration;
@@ -18,6 +19,7 @@ mod outbox_repo;
 mod repo;
 mod service;
 
+pub use capture_stats::{CaptureJobCounts, capture_job_counts};
 pub use error::OrderError;
 pub use model::*;
 pub use service::{DbOrderService, OrderService};

@@ -480,6 +480,134 @@ impl DbPaymentService {
             .map(to_payment))
     }
 
+    /// Both captures, write-then-call: the capture row, the payment's captured sum and a
+    /// `capture` transaction are written under the payment's row lock (a guarded update, so the
+    /// sum of captures never passes the authorized amount whatever runs concurrently), then the
+    /// provider is called; a provider error takes them back out of the books.
+    ///
+    /// * `key: None` (an admin's capture, Medusa's semantics): a fully captured payment is
+    ///   returned unchanged; the amount defaults to the authorized amount; the provider gets
+    ///   `capture:{capture_id}`.
+    /// * `key: Some(k)` (the delayed capture): `k` is stored with the capture row before the
+    ///   call. When a capture under `k` exists (an earlier attempt whose provider call may or
+    ///   may not have happened), the call is repeated with `k` and nothing new is written. The
+    ///   amount defaults to what is left; a payment fully captured otherwise, or an amount of
+    ///   zero, is returned without a call.
+    async fn capture(
+        &self,
+        input: CapturePayment,
+        key: Option<&str>,
+    ) -> Result<Payment, PaymentError> {
+        let id = input.payment_id.clone();
+        let now = self.now();
+        let tx = begin_write(&self.db).await?;
+        let p = repo::find_payment(&tx, id.as_str(), true)
+            .await?
+            .ok_or_else(|| PaymentError::PaymentNotFound(id.clone()))?;
+        if p.canceled_at.is_some() {
+            return Err(PaymentError::Canceled(id));
+        }
+        let cur = currency(&p.currency_code);
+        let earlier = match key {
+            Some(k) => repo::capture_by_key(&tx, &p.id, k).await?,
+            None => None,
+        };
+        let (capture_id, n) = match earlier {
+            // Repeat the earlier attempt's call with the same key.
+            Some(found) => {
+                tx.commit().await?;
+                found
+            }
+            None => {
+                // Fully captured (Medusa: capturing again changes nothing), or a keyed capture
+                // of nothing: nothing to send.
+                if p.captured_at.is_some() || (key.is_some() && input.amount == Some(Amount::ZERO))
+                {
+                    tx.commit().await?;
+                    return self.payment_or_not_found(&id).await;
+                }
+                let left = p.amount - p.captured_amount;
+                let n = match input.amount {
+                    Some(a) => positive_minor(a, &cur)?,
+                    None if key.is_some() => left,
+                    None => p.amount,
+                };
+                if (key.is_some() && n <= 0)
+                    || n > left
+                    || !repo::add_captured(&tx, &p.id, n, now).await?
+                {
+                    return Err(PaymentError::OverCapture);
+                }
+                let capture_id = CaptureId::new().into_string();
+                repo::insert_capture(
+                    &tx,
+                    capture::Model {
+                        id: capture_id.clone(),
+                        payment_id: p.id.clone(),
+                        amount: n,
+                        created_by: input.created_by,
+                        metadata: None,
+                        created_at: now,
+                        updated_at: now,
+                        deleted_at: None,
+                    },
+                )
+                .await?;
+                if let Some(k) = key {
+                    repo::insert_capture_key(&tx, &capture_id, &p.id, k, now).await?;
+                }
+                repo::insert_transaction(
+                    &tx,
+                    ledger_row(
+                        TransactionKind::Capture,
+                        n,
+                        &p.currency_code,
+                        &p.id,
+                        &capture_id,
+                        now,
+                    ),
+                )
+                .await?;
+                recompute(&tx, &p.payment_collection_id, now).await?;
+                tx.commit().await?;
+                (capture_id, n)
+            }
+        };
+
+        let provider = self.provider(&p.provider_id)?;
+        let data = p.data.clone().unwrap_or_else(|| json!({}));
+        let result = provider
+            .capture(ProviderRequest {
+                data: &data,
+                amount: amount(n, &cur),
+                currency_code: &cur,
+                context: &Value::Null,
+                idempotency_key: key.map_or_else(|| format!("capture:{capture_id}"), str::to_owned),
+            })
+            .await;
+        match result {
+            Ok(new_data) => {
+                repo::set_payment_data(&self.db, &p.id, &new_data, self.now()).await?;
+            }
+            Err(e) => {
+                // Not known to have moved: out of the books again. A keyed retry sends the same
+                // key, so if the money did move, the provider's replayed answer records it then.
+                let at = self.now();
+                let tx = begin_write(&self.db).await?;
+                if key.is_some() {
+                    repo::delete_capture_key(&tx, &capture_id).await?;
+                }
+                repo::delete_capture(&tx, &capture_id).await?;
+                repo::delete_transactions_of_reference(&tx, &capture_id).await?;
+                repo::remove_captured(&tx, &p.id, n, at).await?;
+                recompute(&tx, &p.payment_collection_id, at).await?;
+                tx.commit().await?;
+                return Err(e.into());
+            }
+        }
+        self.payment_or_not_found(&id).await
+    }
+
     async fn payment_or_not_found(&self, id: &PaymentId) -> Result<Payment, PaymentError> {
         self.load_payment(id.as_str())
             .await?
@@ -605,6 +733,14 @@ impl PaymentService for DbPaymentService {
             return Ok(None);
         };
         let minor = to_minor(new_amount, currency_code)?;
+        // Most cart changes leave the amount as it is: answer without a write transaction.
+        let current = self.load_collection(&id).await?;
+        if let Some(c) = &current
+            && c.currency_code == *currency_code
+            && to_minor(c.amount, currency_code)? == minor
+        {
+            return Ok(current);
+        }
         let now = self.now();
         let tx = begin_write(&self.db).await?;
         let Some(c) = repo::find_collection(&tx, &id, true).await? else {
@@ -908,88 +1044,7 @@ impl PaymentService for DbPaymentService {
     }
 
     async fn capture_payment(&self, input: CapturePayment) -> Result<Payment, PaymentError> {
-        let id = input.payment_id.clone();
-        let now = self.now();
-        let tx = begin_write(&self.db).await?;
-        let p = repo::find_payment(&tx, id.as_str(), true)
-            .await?
-            .ok_or_else(|| PaymentError::PaymentNotFound(id.clone()))?;
-        if p.canceled_at.is_some() {
-            return Err(PaymentError::Canceled(id));
-        }
-        if p.captured_at.is_some() {
-            // Medusa: capturing a fully captured payment changes nothing.
-            tx.commit().await?;
-            return self.payment_or_not_found(&id).await;
-        }
-        let cur = currency(&p.currency_code);
-        let n = match input.amount {
-            Some(a) => positive_minor(a, &cur)?,
-            None => p.amount,
-        };
-        // Under the row lock, and the update is guarded too: the sum of captures can never pass
-        // the authorized amount, whatever runs concurrently.
-        if n > p.amount - p.captured_amount || !repo::add_captured(&tx, &p.id, n, now).await? {
-            return Err(PaymentError::OverCapture);
-        }
-        let capture_id = CaptureId::new().into_string();
-        repo::insert_capture(
-            &tx,
-            capture::Model {
-                id: capture_id.clone(),
-                payment_id: p.id.clone(),
-                amount: n,
-                created_by: input.created_by,
-                metadata: None,
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-            },
-        )
-        .await?;
-        repo::insert_transaction(
-            &tx,
-            ledger_row(
-                TransactionKind::Capture,
-                n,
-                &p.currency_code,
-                &p.id,
-                &capture_id,
-                now,
-            ),
-        )
-        .await?;
-        recompute(&tx, &p.payment_collection_id, now).await?;
-        tx.commit().await?;
-
-        let provider = self.provider(&p.provider_id)?;
-        let data = p.data.clone().unwrap_or_else(|| json!({}));
-        let result = provider
-            .capture(ProviderRequest {
-                data: &data,
-                amount: amount(n, &cur),
-                currency_code: &cur,
-                context: &Value::Null,
-                idempotency_key: format!("capture:{capture_id}"),
-            })
-            .await;
-        match result {
-            Ok(new_data) => {
-                repo::set_payment_data(&self.db, &p.id, &new_data, self.now()).await?;
-            }
-            Err(e) => {
-                // The money did not move: take the capture back out of the books.
-                let at = self.now();
-                let tx = begin_write(&self.db).await?;
-                repo::delete_capture(&tx, &capture_id).await?;
-                repo::delete_transactions_of_reference(&tx, &capture_id).await?;
-                repo::remove_captured(&tx, &p.id, n, at).await?;
-                recompute(&tx, &p.payment_collection_id, at).await?;
-                tx.commit().await?;
-                return Err(e.into());
-            }
-        }
-        self.payment_or_not_found(&id).await
+        self.capture(input, None).await
     }
 
     async fn capture_payment_keyed(
@@ -997,101 +1052,7 @@ impl PaymentService for DbPaymentService {
         input: CapturePayment,
         idempotency_key: &str,
     ) -> Result<Payment, PaymentError> {
-        let id = input.payment_id.clone();
-        let now = self.now();
-        let tx = begin_write(&self.db).await?;
-        let p = repo::find_payment(&tx, id.as_str(), true)
-            .await?
-            .ok_or_else(|| PaymentError::PaymentNotFound(id.clone()))?;
-        if p.canceled_at.is_some() {
-            return Err(PaymentError::Canceled(id));
-        }
-        let cur = currency(&p.currency_code);
-        let (capture_id, n) = match repo::capture_by_key(&tx, &p.id, idempotency_key).await? {
-            // Recorded by an earlier attempt whose provider call may or may not have happened:
-            // repeat it with the same key.
-            Some(found) => {
-                tx.commit().await?;
-                found
-            }
-            None => {
-                // Fully captured elsewhere, or nothing (more) to capture: nothing to send.
-                if p.captured_at.is_some() || input.amount == Some(Amount::ZERO) {
-                    tx.commit().await?;
-                    return self.payment_or_not_found(&id).await;
-                }
-                let left = p.amount - p.captured_amount;
-                let n = match input.amount {
-                    Some(a) => positive_minor(a, &cur)?,
-                    None => left,
-                };
-                if n <= 0 || n > left || !repo::add_captured(&tx, &p.id, n, now).await? {
-                    return Err(PaymentError::OverCapture);
-                }
-                let capture_id = CaptureId::new().into_string();
-                repo::insert_capture(
-                    &tx,
-                    capture::Model {
-                        id: capture_id.clone(),
-                        payment_id: p.id.clone(),
-                        amount: n,
-                        created_by: input.created_by,
-                        metadata: None,
-                        created_at: now,
-                        updated_at: now,
-                        deleted_at: None,
-                    },
-                )
-                .await?;
-                repo::insert_capture_key(&tx, &capture_id, &p.id, idempotency_key, now).await?;
-                repo::insert_transaction(
-                    &tx,
-                    ledger_row(
-                        TransactionKind::Capture,
-                        n,
-                        &p.currency_code,
-                        &p.id,
-                        &capture_id,
-                        now,
-                    ),
-                )
-                .await?;
-                recompute(&tx, &p.payment_collection_id, now).await?;
-                tx.commit().await?;
-                (capture_id, n)
-            }
-        };
-
-        let provider = self.provider(&p.provider_id)?;
-        let data = p.data.clone().unwrap_or_else(|| json!({}));
-        let result = provider
-            .capture(ProviderRequest {
-                data: &data,
-                amount: amount(n, &cur),
-                currency_code: &cur,
-                context: &Value::Null,
-                idempotency_key: idempotency_key.to_owned(),
-            })
-            .await;
-        match result {
-            Ok(new_data) => {
-                repo::set_payment_data(&self.db, &p.id, &new_data, self.now()).await?;
-            }
-            Err(e) => {
-                // Not known to have moved: out of the books again. A retry sends the same key,
-                // so if the money did move, the provider's replayed answer records it then.
-                let at = self.now();
-                let tx = begin_write(&self.db).await?;
-                repo::delete_capture_key(&tx, &capture_id).await?;
-                repo::delete_capture(&tx, &capture_id).await?;
-                repo::delete_transactions_of_reference(&tx, &capture_id).await?;
-                repo::remove_captured(&tx, &p.id, n, at).await?;
-                recompute(&tx, &p.payment_collection_id, at).await?;
-                tx.commit().await?;
-                return Err(e.into());
-            }
-        }
-        self.payment_or_not_found(&id).await
+        self.capture(input, Some(idempotency_key)).await
     }
 
     async fn refund_payment(&self, input: RefundPayment) -> Result<Payment, PaymentError> {

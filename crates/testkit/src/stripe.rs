@@ -18,7 +18,9 @@
 //!   request that never began executing), so a retry with the same key executes.
 //! - Fault injection from the test: [`StripeStandIn::fail_next`], [`StripeStandIn::drop_next`],
 //!   [`StripeStandIn::lose_next_response`], [`StripeStandIn::set_delay`],
-//!   [`StripeStandIn::delay_next`]; every request is logged ([`StripeStandIn::requests`]).
+//!   [`StripeStandIn::delay_next`], [`StripeStandIn::hold_answers`] (executed, answer held until
+//!   released: the window in which a test kills a client process); every request is logged
+//!   ([`StripeStandIn::requests`]).
 //! - Signed webhook events ([`StripeStandIn::webhook`]): `Stripe-Signature: t=..,v1=..`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -88,7 +90,15 @@ struct State {
     lose_next: u32,
     delay: Duration,
     delay_next: Vec<Duration>,
+    hold: Option<Hold>,
     counter: u64,
+}
+
+/// Answers to `method` requests whose path ends with `suffix` wait until the sender says so.
+struct Hold {
+    method: String,
+    suffix: String,
+    release: tokio::sync::watch::Sender<bool>,
 }
 
 /// The running stand-in; stops when dropped.
@@ -167,6 +177,26 @@ impl StripeStandIn {
     /// Only the next `n` answers wait `d`.
     pub fn delay_next(&self, n: u32, d: Duration) {
         lock(&self.state).delay_next = vec![d; n as usize];
+    }
+
+    /// From now on, requests `method` whose path ends with `suffix` are executed (and stored
+    /// under their idempotency key, and logged as answered) but their answer is held until
+    /// [`StripeStandIn::release_held`] (or 10 minutes): a client waiting for it can be killed
+    /// after Stripe moved the money and before it heard back.
+    pub fn hold_answers(&self, method: &str, suffix: &str) {
+        let (release, _) = tokio::sync::watch::channel(false);
+        lock(&self.state).hold = Some(Hold {
+            method: method.to_owned(),
+            suffix: suffix.to_owned(),
+            release,
+        });
+    }
+
+    /// Sends the held answers (to clients still listening) and stops holding.
+    pub fn release_held(&self) {
+        if let Some(h) = lock(&self.state).hold.take() {
+            let _ = h.release.send(true);
+        }
     }
 
     /// Every request so far, in arrival order.
@@ -426,14 +456,19 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> Option<()> {
         Lose,
     }
 
-    let action = {
+    let (action, held) = {
         let mut st = lock(&state);
         let delay = if st.delay_next.is_empty() {
             st.delay
         } else {
             st.delay_next.remove(0)
         };
-        if st.drop_next > 0 {
+        let held = st
+            .hold
+            .as_ref()
+            .filter(|h| h.method == req.method && req.path.ends_with(&h.suffix))
+            .map(|h| h.release.subscribe());
+        let action = if st.drop_next > 0 {
             st.drop_next -= 1;
             record.outcome = Outcome::Dropped;
             Action::Drop
@@ -497,7 +532,8 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> Option<()> {
                     }
                 }
             }
-        }
+        };
+        (action, held)
     };
     lock(&state).requests.push(record);
     match action {
@@ -506,6 +542,13 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> Option<()> {
             drop(sock);
         }
         Action::Answer(status, body, replayed, delay) => {
+            if let Some(mut release) = held {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(600),
+                    release.wait_for(|released| *released),
+                )
+                .await;
+            }
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }

@@ -271,3 +271,167 @@ async fn redis_expiry_event_captures_without_waiting_for_the_poller() {
     assert_eq!(pay.captures.len(), 1);
     app.stop().await;
 }
+
+/// The shared test Redis (`notify-keyspace-events` is server-wide).
+const TEST_REDIS: &str = "redis://127.0.0.1:6379/0";
+
+async fn redis_admin() -> fred::prelude::Client {
+    use fred::prelude::{Builder, ClientLike, Config};
+    let client = Builder::from_config(Config::from_url(TEST_REDIS).unwrap())
+        .build()
+        .unwrap();
+    client.init().await.unwrap();
+    client
+}
+
+async fn keyspace_flags(admin: &fred::prelude::Client) -> String {
+    use fred::prelude::ConfigInterface;
+    let pairs: Vec<String> = admin.config_get("notify-keyspace-events").await.unwrap();
+    pairs.get(1).cloned().unwrap_or_default()
+}
+
+/// Puts `notify-keyspace-events` back when the test ends, even when it fails: to what it was,
+/// with `Ex` merged in (other tests' listeners expect expiry events; never left empty).
+struct RestoreKeyspaceFlags(String);
+
+impl Drop for RestoreKeyspaceFlags {
+    fn drop(&mut self) {
+        use std::io::{Read, Write};
+        let flags = &self.0;
+        let cmd = format!(
+            "*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$22\r\nnotify-keyspace-events\r\n${}\r\n{flags}\r\n",
+            flags.len()
+        );
+        if let Ok(mut s) = std::net::TcpStream::connect("127.0.0.1:6379") {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.write_all(cmd.as_bytes());
+            let _ = s.read(&mut [0u8; 64]);
+        }
+    }
+}
+
+/// `capture_intent:{order_id}` expiring in 200 ms (the api set it with the 1 h delay).
+async fn intent_expiring_now(admin: &fred::prelude::Client, order_id: &str) {
+    use fred::prelude::{Expiration, KeysInterface};
+    let key = format!("{}{order_id}", medusa_api::capture::INTENT_PREFIX);
+    let _: () = admin
+        .set(key, "1", Some(Expiration::PX(200)), None, false)
+        .await
+        .unwrap();
+}
+
+/// The listener survives a reconnect that lost the server's settings, as a Redis restart
+/// does: while the api runs, `notify-keyspace-events` is emptied and every pub/sub connection
+/// is killed. Reconnected, the listener turns expiry events back on by itself (`Ex` merged in)
+/// and subscribes again, so an intent expiring afterwards captures its order at once. The
+/// poller would not look for an hour and the test clock never makes the job due: only the
+/// listener can capture.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_listener_reenables_expiry_events_and_resubscribes_after_a_reconnect() {
+    use fred::prelude::{ClientLike, ConfigInterface};
+    let admin = redis_admin().await;
+    let original = keyspace_flags(&admin).await;
+    let _restore = RestoreKeyspaceFlags(
+        medusa_api::redis::with_expiry_flags(&original).unwrap_or(original.clone()),
+    );
+    let app = spawn_app_builder(Backend::Postgres)
+        .env("WORKER_MODE", "shared")
+        .env("REDIS_URL", TEST_REDIS)
+        .env("JOB_POLL_INTERVAL", "1h")
+        .env("CAPTURE_DELAY", "1h")
+        .spawn()
+        .await;
+    let key = app.seed().await;
+    let first = place_order(&app, &key).await;
+    let second = place_order(&app, &key).await;
+
+    // The listener is up: an intent expiring now captures the first order.
+    intent_expiring_now(&admin, &first).await;
+    wait_for_status(
+        &app,
+        &first,
+        CaptureJobStatus::Done,
+        Duration::from_secs(15),
+    )
+    .await;
+
+    // What a Redis restart does: the flags are gone and the connections dropped.
+    admin
+        .config_set("notify-keyspace-events", "")
+        .await
+        .unwrap();
+    let killed: i64 = admin
+        .custom(fred::cmd!("CLIENT"), vec!["KILL", "TYPE", "pubsub"])
+        .await
+        .unwrap();
+    assert!(killed >= 1, "the listener's connection was killed");
+
+    // The listener puts them back by itself once reconnected.
+    let started = Instant::now();
+    loop {
+        let flags = keyspace_flags(&admin).await;
+        if medusa_api::redis::with_expiry_flags(&flags).is_none() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "expiry events not re-enabled after the reconnect: '{flags}'"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // And is subscribed again: an intent expiring now captures the second order (set again
+    // while the subscription may still be on its way; a missed event is not retried by Redis).
+    let started = Instant::now();
+    loop {
+        intent_expiring_now(&admin, &second).await;
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        if job(&app, &second).await.status == CaptureJobStatus::Done {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the listener did not capture after the reconnect: {:?}",
+            job(&app, &second).await
+        );
+    }
+    let j = job(&app, &second).await;
+    assert_eq!(j.attempts, 1);
+    let pay = payments(&app)
+        .retrieve_payment(&PaymentId::parse(&j.payment_id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(pay.captures.len(), 1);
+    app.stop().await;
+    let _ = admin.quit().await;
+}
+
+/// A Redis that forbids `CONFIG` (a managed one; here an ACL user without `config`): the
+/// listener's set-up reports it refused (logged as a warning by the listener) instead of
+/// failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiry_events_are_reported_refused_where_config_is_forbidden() {
+    use fred::prelude::ClientLike;
+    let admin = redis_admin().await;
+    let user = format!("medusa_test_{}", medusa_core::id::new_ulid()).to_lowercase();
+    let _: String = admin
+        .custom(
+            fred::cmd!("ACL"),
+            vec![
+                "SETUSER", &user, "on", ">pw", "~*", "&*", "+@all", "-config",
+            ],
+        )
+        .await
+        .unwrap();
+    let found =
+        medusa_api::redis::enable_expiry_events(&format!("redis://{user}:pw@127.0.0.1:6379/0"))
+            .await;
+    let _: i64 = admin
+        .custom(fred::cmd!("ACL"), vec!["DELUSER", &user])
+        .await
+        .unwrap();
+    assert!(
+        matches!(&found, medusa_api::redis::ExpiryEvents::Refused(r) if r.contains("NOPERM")),
+        "{found:?}"
+    );
+    let _ = admin.quit().await;
+}
