@@ -62,6 +62,7 @@ describe("logged-in checkout and the account's orders", () => {
   let token
   let cart
   let order
+  let secondOrder
 
   before(async () => {
     ;({ customer, token } = await registeredCustomer(sdk, email))
@@ -159,6 +160,7 @@ describe("logged-in checkout and the account's orders", () => {
     await sdk.store.payment.initiatePaymentSession(second, { provider_id: "pp_system_default" })
     const placed = await sdk.store.cart.complete(second.id)
     assert.equal(placed.type, "order")
+    secondOrder = placed.order
     const both = await sdk.store.order.list({ limit: 10, offset: 0, order: "-created_at", fields: LIST_FIELDS })
     assert.equal(both.count, 2)
     assert.deepEqual(
@@ -170,15 +172,36 @@ describe("logged-in checkout and the account's orders", () => {
     assert.deepEqual(paged.orders.map((o) => o.id), [order.id])
   })
 
-  test("me with the starter's fields=*orders still answers (the starter reads it on every page)", async () => {
-    const res = await raw("/store/customers/me?fields=*orders", {
-      headers: { ...pk(), authorization: `Bearer ${token}` },
-    })
-    assert.equal(res.status, 200, res.text)
-    assert.equal(res.body.customer.id, customer.id)
-    // The starter's account pages list orders with sdk.store.order.list (above); `me` does
-    // not embed them yet (README, deliberate differences).
-    assert.ok(Array.isArray(res.body.customer.orders))
+  test("me with the starter's fields=*orders lists the customer's orders", async () => {
+    // The starter reads `me` with exactly this on every page (storefront-calls.txt).
+    const { customer: me } = await sdk.store.customer.retrieve({ fields: "*orders" })
+    assert.equal(me.id, customer.id)
+    assert.equal(me.email, email, "the default fields stay")
+    // Medusa's read-only order-customer link: every order of the customer, oldest first, with
+    // the order's own columns (no totals, items or summary).
+    assert.deepEqual(
+      me.orders.map((o) => o.id),
+      [order.id, secondOrder.id]
+    )
+    const [first] = me.orders
+    assert.equal(first.customer_id, customer.id)
+    assert.equal(first.display_id, order.display_id)
+    assert.equal(first.email, email)
+    assert.equal(first.currency_code, order.currency_code)
+    assert.equal(first.status, "pending")
+    assert.deepEqual(first.shipping_address, { id: first.shipping_address_id })
+    assert.equal(first.total, undefined)
+    assert.equal(first.items, undefined)
+
+    // Without `orders` in `fields`, no `orders` key (Medusa's default store customer fields).
+    const { customer: plain } = await sdk.store.customer.retrieve()
+    assert.equal(plain.orders, undefined)
+
+    // Another customer's `me` does not show these orders.
+    const other = customerSdk()
+    await registeredCustomer(other, freshEmail("other-me"))
+    const { customer: theirs } = await other.store.customer.retrieve({ fields: "*orders" })
+    assert.deepEqual(theirs.orders, [])
   })
 
   test("orders are private: no token is 401 for the list, another customer gets 404", async () => {

@@ -174,13 +174,16 @@ pub enum Defaults {
     AdminMutation,
     /// `GET /admin/orders` (`medusa-golden/24`).
     AdminList,
+    /// Orders reached through a customer's `orders` link: the order's own columns
+    /// ([`LINKED_COLUMNS`]); the caller names everything else in `fields`.
+    Linked,
 }
 
 /// What Medusa's order detail and list workflows always add to the requested fields (they
 /// need them to compute `payment_status` and `fulfillment_status`, and return them).
 fn extras(d: Defaults) -> &'static [&'static str] {
     match d {
-        Defaults::CartComplete | Defaults::AdminMutation => &[],
+        Defaults::CartComplete | Defaults::AdminMutation | Defaults::Linked => &[],
         Defaults::StoreRetrieve | Defaults::AdminRetrieve => &[
             "status",
             "version",
@@ -237,6 +240,35 @@ const RELATIONS: &[&str] = &[
     "*payment_collections",
 ];
 
+/// What Medusa answers for `*orders` on a customer (the read-only order-customer link lists
+/// the order module's rows with `select: ["*"]`): the order's columns, no totals, `summary` or
+/// status; its addresses as `{id}` stubs next to their ids, as every `*` over a link shows a
+/// reference (golden 28's `delivery_address`).
+pub const LINKED_COLUMNS: &[&str] = &[
+    "id",
+    "display_id",
+    "custom_display_id",
+    "region_id",
+    "customer_id",
+    "version",
+    "sales_channel_id",
+    "status",
+    "is_draft_order",
+    "email",
+    "currency_code",
+    "shipping_address_id",
+    "shipping_address.id",
+    "billing_address_id",
+    "billing_address.id",
+    "no_notification",
+    "metadata",
+    "locale",
+    "canceled_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+];
+
 /// Medusa's default fields for each route (`query-config.ts` of store/orders, admin/orders,
 /// and the complete-cart route).
 pub fn default_fields(d: Defaults) -> Vec<&'static str> {
@@ -290,6 +322,7 @@ pub fn default_fields(d: Defaults) -> Vec<&'static str> {
             f.extend_from_slice(TOTALS);
             f.extend_from_slice(RELATIONS);
         }
+        Defaults::Linked => f.extend_from_slice(LINKED_COLUMNS),
         Defaults::AdminRetrieve | Defaults::AdminMutation => {
             f.extend_from_slice(&[
                 "id",

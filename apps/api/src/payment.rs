@@ -232,6 +232,24 @@ pub fn project(value: &mut Value, fields: Option<&str>, defaults: &[&str], shape
     strip_raw(value, &sel, shape);
 }
 
+/// [`project`] for a list of entities: each item projected onto `fields`.
+pub fn project_list(
+    items: Vec<Value>,
+    fields: Option<&str>,
+    defaults: &[&str],
+    shape: &Shape,
+) -> Vec<Value> {
+    let sel = FieldSpec::parse(fields, defaults).selection();
+    items
+        .into_iter()
+        .map(|mut item| {
+            sel.project(&mut item, shape);
+            strip_raw(&mut item, &sel, shape);
+            item
+        })
+        .collect()
+}
+
 /// The cart's payment collection in Medusa's shape (every column, `payment_sessions` and
 /// `payments`), for `cart.payment_collection`; `None` when the cart has none. Project it with
 /// [`COLLECTION`] under the cart's `payment_collection` relation.

@@ -17,8 +17,8 @@ use crate::extract::{StrictJson, StrictQuery};
 use crate::response;
 use crate::routes::admin::regions::nullable;
 use crate::routes::store::customers::{
-    ADDRESS_ORDERABLE, AddressBody, AddressPayload, CreateCustomerBody, CustomerBody, check_email,
-    customer_json, render_addresses, render_customers, service,
+    ADDRESS_ORDERABLE, AddressBody, AddressPayload, CreateCustomerBody, CustomerBody,
+    attach_orders, check_email, customer_json, render_addresses, render_customers, service,
 };
 use crate::routes::store::regions::FieldsQuery;
 use crate::state::State;
@@ -315,11 +315,12 @@ pub async fn list(req: HttpRequest, state: State) -> ApiResult<HttpResponse> {
     };
     let service = service(&state)?;
     let (customers, count) = service.list(&filter, &params).await?;
-    let items = render_customers(
+    let mut items = render_customers(
         service.details(customers).await?,
         params.fields.as_deref(),
         DEFAULT_FIELDS,
     )?;
+    attach_orders(&state, &mut items, params.fields.as_deref(), DEFAULT_FIELDS).await?;
     Ok(response::list("customers", items, count, &params))
 }
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use medusa_core::Error;
 use medusa_core::request::{Comparison, ListConfig, RetrieveParams, one_or_many, parse_list_query};
 use medusa_inventory::{FulfillmentRequest, InventoryService};
-use medusa_order::{ItemQuantity, NewFulfillment, NewLabel, Order, OrderFilter, Page};
+use medusa_order::{ItemQuantity, NewFulfillment, NewLabel, Order, OrderFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -23,7 +23,7 @@ use crate::error::ApiResult;
 use crate::extract::{StrictJson, StrictQuery};
 use crate::order::{Defaults, render, service};
 use crate::response;
-use crate::routes::store::orders::order_string;
+use crate::routes::store::orders::list_page;
 use crate::routes::store::regions::FieldsQuery;
 use crate::state::State;
 
@@ -229,20 +229,7 @@ pub async fn list(req: HttpRequest, state: State) -> ApiResult<HttpResponse> {
         updated_at: q.updated_at,
         is_draft_order: Some(false),
     };
-    let page = Page {
-        limit: u64::from(params.limit),
-        offset: u64::from(params.offset),
-        order: order_string(&params.order),
-    };
-    let (orders, count) = service(&state)?.list(&filter, &page).await?;
-    let items = render(
-        &state,
-        orders,
-        params.fields.as_deref(),
-        Defaults::AdminList,
-    )
-    .await?;
-    Ok(response::list("orders", items, count, &params))
+    list_page(&state, &filter, &params, Defaults::AdminList).await
 }
 
 /// An order.

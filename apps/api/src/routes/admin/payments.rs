@@ -7,7 +7,7 @@ use medusa_core::request::{Comparison, ListConfig, RetrieveParams, one_or_many, 
 use medusa_core::{Amount, Error};
 use medusa_payment::{CapturePayment, PaymentFilter, RefundPayment, RefundReasonId};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::AuthContext;
@@ -171,17 +171,12 @@ pub async fn list(req: HttpRequest, state: State) -> ApiResult<HttpResponse> {
         limit: u64::from(params.limit),
     };
     let (payments, count) = payment::service(&state)?.list_payments(&filter).await?;
-    let mut items = Value::Array(payments.iter().map(payment::payment_json).collect());
-    payment::project(
-        &mut items,
+    let items = payment::project_list(
+        payments.iter().map(payment::payment_json).collect(),
         params.fields.as_deref(),
         DEFAULT_FIELDS,
         &PAYMENT,
     );
-    let items = match items {
-        Value::Array(v) => v,
-        _ => Vec::new(),
-    };
     Ok(response::list("payments", items, count, &params))
 }
 
@@ -213,23 +208,17 @@ pub async fn providers(req: HttpRequest, state: State) -> ApiResult<HttpResponse
         ids.reverse();
     }
     let count = ids.len() as u64;
-    let mut items = Value::Array(
+    // No `raw_*` keys here, so the payment projection is the plain one.
+    let items = payment::project_list(
         ids.into_iter()
             .skip(params.offset as usize)
             .take(params.limit as usize)
             .map(|id| json!({"id": id, "is_enabled": true}))
             .collect(),
-    );
-    response::project(
-        &mut items,
         params.fields.as_deref(),
         &["id", "is_enabled"],
         &medusa_core::fields::Shape::LEAF,
     );
-    let items = match items {
-        Value::Array(v) => v,
-        _ => Vec::new(),
-    };
     Ok(response::list("payment_providers", items, count, &params))
 }
 

@@ -89,12 +89,12 @@ pub struct UpdateRefundReasonBody {
 }
 
 fn render(reasons: &[RefundReason], fields: Option<&str>) -> Vec<Value> {
-    let mut v = Value::Array(reasons.iter().map(payment::refund_reason_json).collect());
-    payment::project(&mut v, fields, DEFAULT_FIELDS, &REFUND_REASON);
-    match v {
-        Value::Array(v) => v,
-        _ => Vec::new(),
-    }
+    payment::project_list(
+        reasons.iter().map(payment::refund_reason_json).collect(),
+        fields,
+        DEFAULT_FIELDS,
+        &REFUND_REASON,
+    )
 }
 
 fn one(r: &RefundReason, fields: Option<&str>) -> HttpResponse {

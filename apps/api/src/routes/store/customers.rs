@@ -17,6 +17,7 @@ use medusa_customer::{
     Address, AddressFilter, AddressId, AddressInput, CreateCustomer, CustomerDetails,
     CustomerGroup, CustomerService, UpdateCustomer,
 };
+use medusa_order::{OrderFilter, Page};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -151,7 +152,7 @@ pub struct CustomerBody {
     pub deleted_at: Option<String>,
     pub addresses: Vec<AddressBody>,
     pub groups: Vec<GroupRef>,
-    /// Orders are not stored yet, so a customer has none (`fields=*orders` answers `[]`).
+    /// The customer's orders (`fields=*orders`): each order's columns, oldest first.
     #[schema(value_type = Vec<Object>)]
     pub orders: Vec<Value>,
 }
@@ -242,6 +243,7 @@ pub(crate) fn customer_body(d: CustomerDetails) -> CustomerBody {
         deleted_at: c.deleted_at.as_ref().map(timestamp),
         addresses: d.addresses.into_iter().map(address_body).collect(),
         groups: d.groups.into_iter().map(group_ref).collect(),
+        // Filled in by `attach_orders` when `fields` asks for them.
         orders: Vec::new(),
     }
 }
@@ -261,6 +263,86 @@ pub(crate) fn render_customers(
             Ok(v)
         })
         .collect()
+}
+
+/// How many orders one query loads while collecting a customer's orders.
+const ORDER_BATCH: u64 = 200;
+
+/// The part of a customer `fields` under `orders`, as an order `fields` list (`*orders` and
+/// `+orders` are the order's columns, `orders.x` is `x`, `*orders.items` is `*items`); `None`
+/// when `orders` is not asked for. The list always names `id`, so it replaces the defaults.
+fn order_fields(spec: &FieldSpec) -> Option<String> {
+    if !spec.requests("orders") {
+        return None;
+    }
+    let mut out = vec!["id".to_owned()];
+    if spec.star.contains("orders") || spec.fields.iter().any(|f| f == "orders") {
+        out.extend(crate::order::LINKED_COLUMNS.iter().map(|c| (*c).to_owned()));
+    }
+    out.extend(
+        spec.fields
+            .iter()
+            .filter_map(|f| f.strip_prefix("orders."))
+            .map(str::to_owned),
+    );
+    out.extend(
+        spec.star
+            .iter()
+            .filter_map(|s| s.strip_prefix("orders."))
+            .map(|s| format!("*{s}")),
+    );
+    Some(out.join(","))
+}
+
+/// Medusa's `customer.orders`, the read-only order-customer link: when `fields` asks for
+/// `orders`, each rendered customer gets all its orders (drafts included, deleted ones not),
+/// oldest first, rendered by `crate::order` and projected onto what `fields` names under
+/// `orders`. The customer module knows nothing of orders; the link is composed here.
+pub(crate) async fn attach_orders(
+    state: &State,
+    customers: &mut [Value],
+    fields: Option<&str>,
+    defaults: &[&str],
+) -> ApiResult<()> {
+    let Some(order_fields) = order_fields(&FieldSpec::parse(fields, defaults)) else {
+        return Ok(());
+    };
+    let orders = crate::order::service(state)?;
+    for customer in customers.iter_mut() {
+        let Some(id) = customer.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let filter = OrderFilter {
+            customer_id: Some(id.to_owned()),
+            ..Default::default()
+        };
+        let mut found = Vec::new();
+        loop {
+            let page = Page {
+                limit: ORDER_BATCH,
+                offset: found.len() as u64,
+                order: Some("created_at".to_owned()),
+            };
+            let (batch, count) = orders.list(&filter, &page).await?;
+            let done = batch.is_empty() || (found.len() + batch.len()) as u64 >= count;
+            found.extend(batch);
+            if done {
+                break;
+            }
+        }
+        // Boxed: an order's `customer` renders a customer, so the futures nest in a cycle.
+        let rendered = Box::pin(crate::order::render(
+            state,
+            found,
+            Some(order_fields.as_str()),
+            crate::order::Defaults::Linked,
+        ))
+        .await?;
+        if let Some(m) = customer.as_object_mut() {
+            m.insert("orders".to_owned(), Value::Array(rendered));
+        }
+    }
+    Ok(())
 }
 
 /// Addresses projected onto `fields`.
@@ -301,6 +383,7 @@ pub(crate) async fn customer_json(
         Err(e) => return Err(e.into()),
     };
     let mut items = render_customers(service.details(vec![customer]).await?, fields, defaults)?;
+    attach_orders(state, &mut items, fields, defaults).await?;
     Ok(items.pop().unwrap_or(Value::Null))
 }
 

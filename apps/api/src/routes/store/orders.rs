@@ -9,7 +9,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use medusa_core::Error;
-use medusa_core::request::{Direction, ListConfig, RetrieveParams, one_or_many, parse_list_query};
+use medusa_core::request::{
+    Direction, ListConfig, ListParams, RetrieveParams, one_or_many, parse_list_query,
+};
 use medusa_order::{Order, OrderFilter, Page};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -81,11 +83,29 @@ pub struct StoreOrderOne {
 }
 
 /// `-created_at` from a validated `order`.
-pub(crate) fn order_string(o: &Option<medusa_core::request::OrderBy>) -> Option<String> {
+fn order_string(o: &Option<medusa_core::request::OrderBy>) -> Option<String> {
     o.as_ref().map(|o| match o.direction {
         Direction::Asc => o.field.clone(),
         Direction::Desc => format!("-{}", o.field),
     })
+}
+
+/// `{orders, count, offset, limit}`: the page of `params` of the orders matching `filter`,
+/// rendered with the route's `defaults` (the store's and the admin's order lists).
+pub(crate) async fn list_page(
+    state: &State,
+    filter: &OrderFilter,
+    params: &ListParams,
+    defaults: Defaults,
+) -> ApiResult<HttpResponse> {
+    let page = Page {
+        limit: u64::from(params.limit),
+        offset: u64::from(params.offset),
+        order: order_string(&params.order),
+    };
+    let (orders, count) = service(state)?.list(filter, &page).await?;
+    let items = render(state, orders, params.fields.as_deref(), defaults).await?;
+    Ok(response::list("orders", items, count, params))
 }
 
 /// The logged-in customer's orders.
@@ -115,20 +135,7 @@ pub async fn list(
         is_draft_order: Some(false),
         ..Default::default()
     };
-    let page = Page {
-        limit: u64::from(params.limit),
-        offset: u64::from(params.offset),
-        order: order_string(&params.order),
-    };
-    let (orders, count) = service(&state)?.list(&filter, &page).await?;
-    let items = render(
-        &state,
-        orders,
-        params.fields.as_deref(),
-        Defaults::StoreList,
-    )
-    .await?;
-    Ok(response::list("orders", items, count, &params))
+    list_page(&state, &filter, &params, Defaults::StoreList).await
 }
 
 /// Whether the requester may see `order` (see the module docs).
