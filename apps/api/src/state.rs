@@ -21,6 +21,9 @@ pub struct AppState {
 }
 
 /// Short-lived lookups on the hot path (`CACHE_TTL`); see `medusa_core::cache`.
+/// (variant, currency, region) of [`Caches::cart_prices`].
+pub type PriceKey = (String, String, Option<String>);
+
 pub struct Caches {
     /// Publishable token -> its context (`None`: unknown or revoked).
     pub publishable_keys: TtlCache<String, Option<PublishableKeyContext>>,
@@ -41,6 +44,9 @@ pub struct Caches {
     pub channel_locations: TtlCache<String, (i64, Vec<String>)>,
     /// (product, wanted relations) -> the product as cart items render it.
     pub cart_products: TtlCache<(String, u8), (i64, serde_json::Value)>,
+    /// A variant's stored prices per (variant, currency, region), under the catalog counter.
+    pub cart_prices:
+        TtlCache<PriceKey, (i64, Option<medusa_pricing::calculate::VariantPriceInputs>)>,
 }
 
 impl Caches {
@@ -54,6 +60,7 @@ impl Caches {
             variant_flags: TtlCache::new(ttl, 50_000),
             channel_locations: TtlCache::new(ttl, 1_000),
             cart_products: TtlCache::new(ttl, 20_000),
+            cart_prices: TtlCache::new(ttl, 50_000),
         }
     }
 }

@@ -8,12 +8,50 @@
 //! the original price; a sale list price is the calculated price only when it is not above the
 //! default.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use medusa_core::money::{Amount, CurrencyCode};
 
 use crate::model::{CalculatedPrice, PriceListType, PriceRef, PricingContext};
+
+/// One variant's stored prices in one currency and region, as the repository loaded them:
+/// everything [`price_lines`] needs besides the request's context.
+#[derive(Debug, Clone)]
+pub struct VariantPriceInputs {
+    pub price_set_id: String,
+    pub currency_code: CurrencyCode,
+    pub candidates: Vec<Candidate>,
+    /// The price preference of the region (else the currency).
+    pub tax_inclusive: bool,
+}
+
+/// The calculated price of each (variant, quantity) line that has an applicable price, from
+/// inputs loaded for `ctx`'s currency and region (`ctx.quantity` is replaced by each line's).
+pub fn price_lines(
+    inputs: &HashMap<String, VariantPriceInputs>,
+    wanted: &[(String, i64)],
+    ctx: &PricingContext,
+) -> HashMap<(String, i64), CalculatedPrice> {
+    let mut out = HashMap::with_capacity(wanted.len());
+    let mut line_ctx = ctx.clone();
+    for (variant, quantity) in wanted {
+        let Some(input) = inputs.get(variant) else {
+            continue;
+        };
+        line_ctx.quantity = Some(*quantity);
+        if let Some(c) = calculate(
+            &input.price_set_id,
+            &input.candidates,
+            &line_ctx,
+            &input.currency_code,
+            input.tax_inclusive,
+        ) {
+            out.insert((variant.clone(), *quantity), c);
+        }
+    }
+    out
+}
 
 /// A candidate price with what ranking needs.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use medusa_core::money::{CurrencyCode, MinorUnits};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::calculate::{Candidate, ListInfo, calculate};
+use crate::calculate::{Candidate, ListInfo, VariantPriceInputs, price_lines};
 use crate::entity::{
     price, price_list, price_list_rule, price_preference, price_rule, price_set, variant_price_set,
 };
@@ -40,6 +40,15 @@ pub trait PricingService: Send + Sync {
         lines: &[(String, i64)],
         ctx: &PricingContext,
     ) -> Result<HashMap<(String, i64), CalculatedPrice>>;
+    /// The stored rows [`price_lines`] calculates from, per variant, for one currency and
+    /// region: no request context (customer, quantity, time) is applied yet, so a caller may
+    /// keep them while the catalog counter is unchanged. Variants without a price set are absent.
+    async fn price_inputs(
+        &self,
+        variant_ids: &[String],
+        currency_code: &CurrencyCode,
+        region_id: Option<&str>,
+    ) -> Result<HashMap<String, VariantPriceInputs>>;
     async fn create_price_list(&self, input: NewPriceList) -> Result<PriceList>;
     async fn list_price_lists(&self) -> Result<Vec<PriceList>>;
     /// A price list with its prices (`GET /admin/price-lists/:id`).
@@ -374,11 +383,25 @@ impl PricingService for DbPricingService {
         let mut variant_ids: Vec<String> = wanted.iter().map(|(v, _)| v.clone()).collect();
         variant_ids.sort();
         variant_ids.dedup();
-        let variant_ids = &variant_ids;
+        let inputs = self
+            .price_inputs(&variant_ids, &ctx.currency_code, ctx.region_id.as_deref())
+            .await?;
+        Ok(price_lines(&inputs, wanted, ctx))
+    }
+
+    async fn price_inputs(
+        &self,
+        variant_ids: &[String],
+        currency_code: &CurrencyCode,
+        region_id: Option<&str>,
+    ) -> Result<HashMap<String, VariantPriceInputs>> {
+        if variant_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let db = &self.db;
         let links = repo::links(db, variant_ids).await?;
         let sets: Vec<String> = links.iter().map(|l| l.price_set_id.clone()).collect();
-        let rows = repo::prices(db, &sets, Some(ctx.currency_code.as_str())).await?;
+        let rows = repo::prices(db, &sets, Some(currency_code.as_str())).await?;
         let price_ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
         let rules = if rows.iter().any(|p| p.rules_count > 0) {
             repo::rules(db, &price_ids).await?
@@ -401,8 +424,8 @@ impl PricingService for DbPricingService {
             .iter()
             .map(|l| (l.id.clone(), list_info(l, &list_rules)))
             .collect();
-        let mut pref_pairs: Vec<(&str, &str)> = vec![("currency_code", ctx.currency_code.as_str())];
-        if let Some(r) = ctx.region_id.as_deref() {
+        let mut pref_pairs: Vec<(&str, &str)> = vec![("currency_code", currency_code.as_str())];
+        if let Some(r) = region_id {
             pref_pairs.push(("region_id", r));
         }
         let prefs = repo::preferences(db, &pref_pairs).await?;
@@ -427,7 +450,7 @@ impl PricingService for DbPricingService {
                 .entry(p.price_set_id.clone())
                 .or_default()
                 .push(Candidate {
-                    amount: MinorUnits(p.amount).to_amount(&ctx.currency_code),
+                    amount: MinorUnits(p.amount).to_amount(currency_code),
                     rules: rules
                         .iter()
                         .filter(|r| r.price_id == p.id)
@@ -439,25 +462,21 @@ impl PricingService for DbPricingService {
                     list,
                 });
         }
-        let sets: HashMap<&str, &str> = links
-            .iter()
-            .map(|l| (l.variant_id.as_str(), l.price_set_id.as_str()))
-            .collect();
-        let mut out = HashMap::new();
-        for (variant, quantity) in wanted {
-            let Some(set) = sets.get(variant.as_str()) else {
-                continue;
-            };
-            let cands = candidates.get(*set).map(Vec::as_slice).unwrap_or(&[]);
-            let line_ctx = PricingContext {
-                quantity: Some(*quantity),
-                ..ctx.clone()
-            };
-            if let Some(c) = calculate(set, cands, &line_ctx, &ctx.currency_code, tax_inclusive) {
-                out.insert((variant.clone(), *quantity), c);
-            }
-        }
-        Ok(out)
+        Ok(links
+            .into_iter()
+            .map(|l| {
+                let candidates = candidates.remove(&l.price_set_id).unwrap_or_default();
+                (
+                    l.variant_id,
+                    VariantPriceInputs {
+                        price_set_id: l.price_set_id,
+                        currency_code: currency_code.clone(),
+                        candidates,
+                        tax_inclusive,
+                    },
+                )
+            })
+            .collect())
     }
 
     async fn create_price_list(&self, input: NewPriceList) -> Result<PriceList> {

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 
 use medusa_core::Error;
+use medusa_pricing::PricingService;
+use medusa_pricing::calculate::VariantPriceInputs;
 use medusa_product::{Page, ProductFilter, ProductService, Want};
 use serde_json::Value;
 
@@ -278,6 +280,57 @@ pub async fn channel_locations(
         .channel_locations
         .insert(channel.to_owned(), (v.inventory, found.clone()));
     Ok(found)
+}
+
+/// The stored prices of `ids` in the cart's currency and region (variants without a price set
+/// are absent): cached ones, the rest in one pricing call. Prices, price lists and preferences
+/// all bump the catalog counter; the customer, quantity and time are applied per request.
+pub async fn price_inputs(
+    state: &State,
+    v: Versions,
+    ids: &[String],
+    currency: &medusa_core::money::CurrencyCode,
+    region: Option<&str>,
+) -> ApiResult<HashMap<String, VariantPriceInputs>> {
+    let key = |id: &str| {
+        (
+            id.to_owned(),
+            currency.as_str().to_owned(),
+            region.map(str::to_owned),
+        )
+    };
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match state.caches.cart_prices.get(&key(id)) {
+            Some((at, found)) if at == v.catalog => {
+                if let Some(inputs) = found {
+                    out.insert(id.clone(), inputs);
+                }
+            }
+            _ => missing.push(id.clone()),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let mut loaded = state
+        .registry
+        .get::<dyn PricingService>()
+        .map_err(Error::internal)?
+        .price_inputs(&missing, currency, region)
+        .await?;
+    for id in missing {
+        let found = loaded.remove(&id);
+        state
+            .caches
+            .cart_prices
+            .insert(key(&id), (v.catalog, found.clone()));
+        if let Some(inputs) = found {
+            out.insert(id, inputs);
+        }
+    }
+    Ok(out)
 }
 
 /// Which of a product's relations a rendering wants.

@@ -22,7 +22,7 @@ use medusa_core::Error;
 use medusa_core::error::codes;
 use medusa_core::id::CartId;
 use medusa_core::money::Amount;
-use medusa_pricing::{CalculatedPrice, PriceListType, PricingContext, PricingService};
+use medusa_pricing::{CalculatedPrice, PriceListType, PricingContext};
 use medusa_region::{Region, RegionService};
 
 use crate::error::{ApiError, ApiResult};
@@ -73,6 +73,13 @@ pub async fn retrieve(state: &State, id: &str, who: &Requester) -> ApiResult<Car
     Ok(cart)
 }
 
+/// A saved change: the cart, and its payment collection as the change left it (read once by
+/// the payment sync, so the response need not read it again).
+pub struct Changed {
+    pub cart: Cart,
+    pub payment_collection: render::Collection,
+}
+
 /// Applies `change` to the cart and saves it with fresh prices and taxes, retrying from the
 /// stored state when another request saved the cart in between. `change` may run more than once.
 pub async fn update<F>(
@@ -81,7 +88,7 @@ pub async fn update<F>(
     who: &Requester,
     checks: Checks,
     mut change: F,
-) -> ApiResult<Cart>
+) -> ApiResult<Changed>
 where
     F: FnMut(&mut Cart) -> ApiResult<()>,
 {
@@ -105,7 +112,7 @@ pub async fn update_with<P, Fut, T, F>(
     checks: Checks,
     prepare: P,
     mut change: F,
-) -> ApiResult<Cart>
+) -> ApiResult<Changed>
 where
     P: FnOnce(Cart) -> Fut,
     Fut: std::future::Future<Output = ApiResult<T>>,
@@ -129,8 +136,11 @@ where
         refresh(state, &mut cart, checks).await?;
         match carts.save(cart).await {
             Ok(saved) => {
-                sync_payment(state, &saved).await?;
-                return Ok(saved);
+                let payment_collection = sync_payment(state, &saved).await?;
+                return Ok(Changed {
+                    cart: saved,
+                    payment_collection,
+                });
             }
             Err(CartError::Conflict(_)) => {
                 tracing::debug!(cart = id, attempt, "cart changed concurrently; re-applying");
@@ -147,23 +157,16 @@ where
 /// Keeps the cart's payment collection at the cart's total: a changed total or currency drops
 /// the sessions (the shopper starts a new one), as Medusa's cart refresh does. A collection that
 /// already holds an authorized payment is left alone; completion then refuses the mismatch.
-async fn sync_payment(state: &State, cart: &Cart) -> ApiResult<()> {
-    let totals = totals::compute(cart)?;
-    let Some(total) = totals
-        .cart
-        .get("total")
-        .and_then(|v| serde_json::from_value::<Amount>(v.clone()).ok())
-    else {
-        return Ok(());
-    };
+async fn sync_payment(state: &State, cart: &Cart) -> ApiResult<render::Collection> {
+    let total = totals::total(cart)?;
     match svc::<dyn medusa_payment::PaymentService>(state)?
         .sync_cart_amount(&cart.id, total, &cart.currency_code)
         .await
     {
-        Ok(_) => Ok(()),
+        Ok(found) => Ok(render::Collection::Known(found.map(Box::new))),
         Err(medusa_payment::PaymentError::AlreadyAuthorized(collection)) => {
             tracing::warn!(cart = %cart.id, %collection, "cart changed after its payment was authorized");
-            Ok(())
+            Ok(render::Collection::Load)
         }
         Err(e) => Err(e.into()),
     }
@@ -324,8 +327,7 @@ async fn pricing_context(
 /// each item's quantity (quantity tiers). An item whose variant has no price refuses the change,
 /// with Medusa's message.
 async fn reprice(state: &State, cart: &mut Cart) -> ApiResult<()> {
-    let pricing = svc::<dyn PricingService>(state)?;
-    // Every line at its own quantity (quantity tiers), in one pricing call.
+    // Every line at its own quantity (quantity tiers), from the variants' stored prices.
     let lines: Vec<(String, i64)> = cart
         .items
         .iter()
@@ -335,8 +337,13 @@ async fn reprice(state: &State, cart: &mut Cart) -> ApiResult<()> {
     let prices: HashMap<(String, i64), CalculatedPrice> = if lines.is_empty() {
         HashMap::new()
     } else {
+        let ids = unique(lines.iter().map(|(v, _)| v.clone()));
+        let v = catalog::versions(state).await?;
         let ctx = pricing_context(state, cart, None).await?;
-        pricing.calculate_line_prices(&lines, &ctx).await?
+        let inputs =
+            catalog::price_inputs(state, v, &ids, &ctx.currency_code, ctx.region_id.as_deref())
+                .await?;
+        medusa_pricing::calculate::price_lines(&inputs, &lines, &ctx)
     };
     let mut missing: Vec<String> = Vec::new();
     for item in cart.items.iter_mut().filter(|i| !i.is_custom_price) {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use medusa_cart::{Address, Adjustment, Cart, TaxLine};
 use medusa_core::Error;
-use medusa_core::fields::{FieldSpec, Shape};
+use medusa_core::fields::{FieldSpec, Selection, Shape};
 use medusa_product::{ProductService, Want};
 use serde_json::{Map, Value, json};
 
@@ -281,6 +281,13 @@ fn adjustment_json(a: &Adjustment, owner: (&str, &str)) -> Value {
     j
 }
 
+/// The cart's payment collection: read by the rendering, or already known to the caller.
+pub enum Collection {
+    Load,
+    /// `None`: the cart has none.
+    Known(Option<Box<medusa_payment::PaymentCollection>>),
+}
+
 /// Related records the projection may need, loaded only when `fields` asks for them.
 #[derive(Default)]
 struct Related {
@@ -291,7 +298,12 @@ struct Related {
     payment_collection: Option<Value>,
 }
 
-async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Related> {
+async fn related(
+    state: &State,
+    cart: &Cart,
+    spec: &FieldSpec,
+    collection: Collection,
+) -> ApiResult<Related> {
     let mut out = Related::default();
     let catalog = state
         .registry
@@ -346,16 +358,43 @@ async fn related(state: &State, cart: &Cart, spec: &FieldSpec) -> ApiResult<Rela
         out.customer = super::customer::customer_json(state, id).await?;
     }
     if spec.requests("payment_collection") {
-        out.payment_collection = crate::payment::collection_json(state, cart.id.as_str()).await?;
+        out.payment_collection = match collection {
+            Collection::Load => crate::payment::collection_json(state, cart.id.as_str()).await?,
+            Collection::Known(c) => c.as_deref().map(crate::payment::payment_collection_json),
+        };
     }
     Ok(out)
 }
 
 /// The cart's JSON before projection: every column, totals, and the relations loaded.
 pub async fn cart_json(state: &State, cart: &Cart, fields: Option<&str>) -> ApiResult<Value> {
-    let defaults = default_fields();
-    let spec = FieldSpec::parse(fields, &defaults);
-    let rel = related(state, cart, &spec).await?;
+    cart_json_with(state, cart, fields, Collection::Load).await
+}
+
+/// [`cart_json`] with the payment collection the caller may already hold.
+pub async fn cart_json_with(
+    state: &State,
+    cart: &Cart,
+    fields: Option<&str>,
+    collection: Collection,
+) -> ApiResult<Value> {
+    // Most requests (the starter's cart changes) send no `fields`: parse the defaults once.
+    static DEFAULT: std::sync::OnceLock<(FieldSpec, Selection)> = std::sync::OnceLock::new();
+    let custom;
+    let (spec, selection) = match fields {
+        None => DEFAULT.get_or_init(|| {
+            let spec = FieldSpec::parse(None, &default_fields());
+            let selection = spec.selection();
+            (spec, selection)
+        }),
+        Some(_) => {
+            let spec = FieldSpec::parse(fields, &default_fields());
+            let selection = spec.selection();
+            custom = (spec, selection);
+            &custom
+        }
+    };
+    let rel = related(state, cart, spec, collection).await?;
     let totals = super::totals::compute(cart)?;
 
     let items: Vec<Value> = cart
@@ -500,7 +539,7 @@ pub async fn cart_json(state: &State, cart: &Cart, fields: Option<&str>) -> ApiR
             m.insert("payment_collection".into(), p);
         }
     }
-    spec.selection().project(&mut j, &CART);
+    selection.project(&mut j, &CART);
     Ok(j)
 }
 

@@ -39,8 +39,36 @@ fn adjustments(adjs: &[Adjustment]) -> Vec<AdjustmentInput> {
         .collect()
 }
 
+/// The cart's grand total (what its payment collection must hold), without the wire shape.
+pub fn total(cart: &Cart) -> ApiResult<medusa_core::money::Amount> {
+    Ok(numbers(cart)?.aggregate.total)
+}
+
 /// The totals the cart's items, shipping methods and credit lines add up to.
 pub fn compute(cart: &Cart) -> ApiResult<Totals> {
+    let totals = numbers(cart)?;
+    let line = |l: &medusa_totals::LineTotals, totals: Map<String, Value>| Line {
+        totals,
+        tax_lines: (0..l.tax_lines.len())
+            .map(|i| l.tax_line_json(i, RawFields::Omit))
+            .collect(),
+    };
+    Ok(Totals {
+        cart: totals.aggregate.to_json(),
+        items: totals
+            .items
+            .iter()
+            .map(|t| line(&t.line, t.to_json(RawFields::Omit)))
+            .collect(),
+        shipping_methods: totals
+            .shipping_methods
+            .iter()
+            .map(|t| line(&t.line, t.to_json(RawFields::Omit)))
+            .collect(),
+    })
+}
+
+fn numbers(cart: &Cart) -> ApiResult<medusa_totals::Totals> {
     let input = TotalsInput {
         currency: cart.currency_code.clone(),
         items: cart
@@ -74,24 +102,5 @@ pub fn compute(cart: &Cart) -> ApiResult<Totals> {
             .collect(),
     };
     // The input comes from the server's own prices and rates: an error here is a bug.
-    let totals = medusa_totals::compute(&input).map_err(Error::internal)?;
-    let line = |l: &medusa_totals::LineTotals, totals: Map<String, Value>| Line {
-        totals,
-        tax_lines: (0..l.tax_lines.len())
-            .map(|i| l.tax_line_json(i, RawFields::Omit))
-            .collect(),
-    };
-    Ok(Totals {
-        cart: totals.aggregate.to_json(),
-        items: totals
-            .items
-            .iter()
-            .map(|t| line(&t.line, t.to_json(RawFields::Omit)))
-            .collect(),
-        shipping_methods: totals
-            .shipping_methods
-            .iter()
-            .map(|t| line(&t.line, t.to_json(RawFields::Omit)))
-            .collect(),
-    })
+    Ok(medusa_totals::compute(&input).map_err(Error::internal)?)
 }

@@ -193,6 +193,23 @@ async fn respond(state: &State, cart: &Cart, req: &HttpRequest) -> ApiResult<Htt
     Ok(response::one("cart", j))
 }
 
+/// [`respond`] after a change, reusing the payment collection the change already read.
+async fn respond_changed(
+    state: &State,
+    changed: cart::Changed,
+    req: &HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let q: FieldsQuery = parse_query(req.query_string())?;
+    let j = render::cart_json_with(
+        state,
+        &changed.cart,
+        q.fields.as_deref(),
+        changed.payment_collection,
+    )
+    .await?;
+    Ok(response::one("cart", j))
+}
+
 /// Create a cart.
 #[utoipa::path(post, path = "/store/carts", tag = "Store", request_body = CreateCartBody,
     security(("publishable_key" = [])),
@@ -420,7 +437,7 @@ pub async fn update(
         Ok(())
     })
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Add a line item (the same variant with the same metadata grows the existing line).
@@ -468,7 +485,7 @@ pub async fn add_item(
         },
     )
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Change a line item's quantity (0 removes it) or metadata.
@@ -527,7 +544,7 @@ pub async fn update_item(
         },
     )
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Remove a line item: `{id, object: "line-item", deleted: true, parent: <cart>}`.
@@ -552,7 +569,13 @@ pub async fn delete_item(
         Ok(())
     })
     .await?;
-    let parent = render::cart_json(&state, &updated, q.fields.as_deref()).await?;
+    let parent = render::cart_json_with(
+        &state,
+        &updated.cart,
+        q.fields.as_deref(),
+        updated.payment_collection,
+    )
+    .await?;
     Ok(response::deleted(
         &line_id,
         "line-item",
@@ -597,7 +620,7 @@ pub async fn add_shipping_method(
         },
     )
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Recalculate the cart's taxes now, even in a region without automatic taxes.
@@ -625,7 +648,7 @@ pub async fn calculate_taxes(
         |_| Ok(()),
     )
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Give a guest cart to the logged-in customer (the starter calls it after login).
@@ -657,7 +680,7 @@ pub async fn transfer(
         Ok(())
     })
     .await?;
-    respond(&state, &updated, &req).await
+    respond_changed(&state, updated, &req).await
 }
 
 /// Complete the cart: `{type: "order", order}`, or `{type: "cart", cart, error}` when the payment
