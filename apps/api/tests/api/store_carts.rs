@@ -676,11 +676,64 @@ both_backends!(
             assert_eq!(body["cart"]["items"].as_array().unwrap().len(), 2);
             counts.push(app.statements() - before);
         }
-        // Load 1, counters 1, prices 3, stock 1, save 1, payment collection 2.
+        // Load 1, counters 1, stock 1, save 1, payment collection 1 (the variant's snapshot
+        // and stored prices come from the caches).
         assert!(
-            counts[1] <= 9,
+            counts[1] <= 5,
             "warm add-to-cart ran {} statements",
             counts[1]
         );
+    }
+);
+
+// With the per-process caches on (as in production), a variant's stored prices are reused
+// across cart changes only while the catalog is unchanged: a sale price added by the admin,
+// then removed, reaches the cart's next change each time.
+both_backends!(
+    async fn cached_prices_follow_price_list_changes(backend: Backend) {
+        let app = medusa_testkit::spawn_app_builder(backend)
+            .env("CACHE_TTL", "60s")
+            .spawn()
+            .await;
+        let key = app.seed().await;
+        let admin = crate::admin_price_lists::Admin::new(&app).await;
+        let eur = region_id(&app, &key, "eur").await;
+        let (v0, price) = variant(&app, &key, &eur, 0).await;
+        let cart = new_cart(&app, &key, json!({"region_id": eur})).await;
+        let id = cart["id"].as_str().unwrap();
+        let path = format!("/store/carts/{id}/line-items");
+        let (status, body) =
+            store_post(&app, &key, &path, json!({"variant_id": v0, "quantity": 1})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["cart"]["items"][0]["unit_price"], price);
+        let line = body["cart"]["items"][0]["id"].as_str().unwrap().to_owned();
+        let line_path = format!("/store/carts/{id}/line-items/{line}");
+
+        let (s, pl) = admin
+            .post(
+                "/admin/price-lists",
+                json!({"title": "Sale", "description": "d", "status": "active", "type": "sale"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{pl}");
+        let list = pl["price_list"]["id"].as_str().unwrap().to_owned();
+        let (s, b) = admin
+            .post(
+                &format!("/admin/price-lists/{list}/prices/batch"),
+                json!({"create": [{"variant_id": v0, "amount": 1.5, "currency_code": "eur"}]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (status, body) = store_post(&app, &key, &line_path, json!({"quantity": 2})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["cart"]["items"][0]["unit_price"], 1.5, "{body}");
+        assert_eq!(body["cart"]["items"][0]["compare_at_unit_price"], price);
+
+        let (s, b) = admin.delete(&format!("/admin/price-lists/{list}")).await;
+        assert_eq!(s, 200, "{b}");
+        let (status, body) = store_post(&app, &key, &line_path, json!({"quantity": 3})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["cart"]["items"][0]["unit_price"], price, "{body}");
+        assert_eq!(body["cart"]["items"][0]["quantity"], 3);
     }
 );
