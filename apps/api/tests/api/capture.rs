@@ -45,7 +45,7 @@ async fn job(app: &TestApp, order_id: &str) -> CaptureJob {
         .expect("the order has a capture job")
 }
 
-fn capturer(app: &TestApp, name: &str) -> Capturer {
+pub fn capturer(app: &TestApp, name: &str) -> Capturer {
     Capturer::new(
         app.state.registry.clone(),
         Arc::new(app.clock.clone()),

@@ -1,8 +1,8 @@
 //! `POST /hooks/payment/stripe_stripe` on both backends, against the Stripe stand-in: bad and
 //! stale signatures change nothing, replays are no-ops, events out of order converge, an
 //! `amount_capturable_updated` without any storefront `complete` places exactly one order, the
-//! webhook racing `complete` (100 carts) makes one order and one payment each time, and other
-//! event types are acknowledged without a look.
+//! webhook racing `complete` (100 carts) makes one order, one payment and one capture each time,
+//! and other event types are acknowledged without a look.
 
 use futures_util::future::join;
 use medusa_core::Clock;
@@ -293,6 +293,22 @@ both_backends!(
         }
         assert_eq!(count(&app, "order").await, rounds as i64);
         assert_eq!(count(&app, "payment").await, rounds as i64);
+        assert_eq!(count(&app, "order_capture_job").await, rounds as i64);
         assert_eq!(standin.count_ending("POST", "/capture"), 0);
+
+        // After the grace period two workers drain the jobs: one capture per order, no more.
+        app.clock
+            .advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
+        let (w1, w2) = (
+            crate::capture::capturer(&app, "w1"),
+            crate::capture::capturer(&app, "w2"),
+        );
+        loop {
+            let (a, b) = join(w1.capture_due(), w2.capture_due()).await;
+            if a.unwrap() + b.unwrap() == 0 {
+                break;
+            }
+        }
+        assert_eq!(standin.count_ending("POST", "/capture"), rounds);
     }
 );
