@@ -407,6 +407,52 @@ fn ledger_row(
     }
 }
 
+/// Writes a capture of `amount` (already added to the payment's sum by the caller's guarded
+/// update) with its ledger transaction and, for the delayed capture, its idempotency key; then
+/// recomputes the collection. Inside the caller's transaction; answers the capture's id.
+async fn record_capture(
+    tx: &DatabaseTransaction,
+    p: &payment::Model,
+    amount: i64,
+    created_by: Option<String>,
+    metadata: Option<Value>,
+    key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, PaymentError> {
+    let capture_id = CaptureId::new().into_string();
+    repo::insert_capture(
+        tx,
+        capture::Model {
+            id: capture_id.clone(),
+            payment_id: p.id.clone(),
+            amount,
+            created_by,
+            metadata,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        },
+    )
+    .await?;
+    if let Some(k) = key {
+        repo::insert_capture_key(tx, &capture_id, &p.id, k, now).await?;
+    }
+    repo::insert_transaction(
+        tx,
+        ledger_row(
+            TransactionKind::Capture,
+            amount,
+            &p.currency_code,
+            &p.id,
+            &capture_id,
+            now,
+        ),
+    )
+    .await?;
+    recompute(tx, &p.payment_collection_id, now).await?;
+    Ok(capture_id)
+}
+
 /// §4.1's recompute, inside the caller's transaction: authorized = sum of authorized sessions,
 /// captured/refunded = sums over the payments; status not_paid/awaiting by sessions, then
 /// authorized/partially_authorized, then completed once captures cover the amount.
@@ -538,37 +584,8 @@ impl DbPaymentService {
                 {
                     return Err(PaymentError::OverCapture);
                 }
-                let capture_id = CaptureId::new().into_string();
-                repo::insert_capture(
-                    &tx,
-                    capture::Model {
-                        id: capture_id.clone(),
-                        payment_id: p.id.clone(),
-                        amount: n,
-                        created_by: input.created_by,
-                        metadata: None,
-                        created_at: now,
-                        updated_at: now,
-                        deleted_at: None,
-                    },
-                )
-                .await?;
-                if let Some(k) = key {
-                    repo::insert_capture_key(&tx, &capture_id, &p.id, k, now).await?;
-                }
-                repo::insert_transaction(
-                    &tx,
-                    ledger_row(
-                        TransactionKind::Capture,
-                        n,
-                        &p.currency_code,
-                        &p.id,
-                        &capture_id,
-                        now,
-                    ),
-                )
-                .await?;
-                recompute(&tx, &p.payment_collection_id, now).await?;
+                let capture_id =
+                    record_capture(&tx, &p, n, input.created_by, None, key, now).await?;
                 tx.commit().await?;
                 (capture_id, n)
             }
@@ -1348,34 +1365,8 @@ impl PaymentService for DbPaymentService {
         if !repo::add_captured(&tx, &p.id, n, now).await? {
             return Err(PaymentError::OverCapture);
         }
-        let capture_id = CaptureId::new().into_string();
-        repo::insert_capture(
-            &tx,
-            capture::Model {
-                id: capture_id.clone(),
-                payment_id: p.id.clone(),
-                amount: n,
-                created_by: None,
-                metadata: Some(json!({"recorded_from": "provider"})),
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-            },
-        )
-        .await?;
-        repo::insert_transaction(
-            &tx,
-            ledger_row(
-                TransactionKind::Capture,
-                n,
-                &p.currency_code,
-                &p.id,
-                &capture_id,
-                now,
-            ),
-        )
-        .await?;
-        recompute(&tx, &p.payment_collection_id, now).await?;
+        let metadata = Some(json!({"recorded_from": "provider"}));
+        record_capture(&tx, &p, n, None, metadata, None, now).await?;
         tx.commit().await?;
         self.payment_or_not_found(payment_id).await
     }
