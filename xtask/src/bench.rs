@@ -14,6 +14,14 @@ pub struct BenchArgs {
     pub backends: Vec<&'static str>,
     pub duration_secs: u64,
     pub connections: u32,
+    /// Only the routes whose name contains this text.
+    pub only: Option<String>,
+}
+
+impl BenchArgs {
+    fn wants(&self, route: &str) -> bool {
+        self.only.as_deref().is_none_or(|o| route.contains(o))
+    }
 }
 
 struct Row {
@@ -230,11 +238,15 @@ pub async fn bench(root: &Path, args: BenchArgs) -> anyhow::Result<()> {
                     format!("/store/products/{product}?region_id={region}"),
                 ),
             ] {
+                if !args.wants(route) {
+                    continue;
+                }
                 // A short warm-up, then the measured run.
                 let warm = BenchArgs {
                     backends: vec![],
                     duration_secs: 2,
                     connections: args.connections,
+                    only: None,
                 };
                 wrk(&format!("{base}{path}"), &key, &warm)?;
                 let (rps, p50, p99, errors) = wrk(&format!("{base}{path}"), &key, &args)?;
@@ -306,100 +318,106 @@ async fn cart_rows(
     args: &BenchArgs,
 ) -> anyhow::Result<Vec<Row>> {
     let mut rows = Vec::new();
-    let create = dir.join("create-cart.lua");
-    std::fs::write(
-        &create,
-        format!(
-            "wrk.method = \"POST\"\nwrk.body = '{{\"region_id\":\"{region}\"}}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-        ),
-    )?;
-    let (rps, p50, p99, errors) =
-        wrk_script(&format!("{base}/store/carts"), key, args, Some(&create))?;
-    rows.push(Row {
-        backend,
-        cache: "-",
-        route: "POST /store/carts",
-        rps,
-        p50,
-        p99,
-        errors,
-    });
-
-    // Add-to-cart rotates over many carts (wrk.format's headers replace the -H ones, so the key
-    // is repeated in the script) and variants, so requests rarely touch one cart at
-    // once (the same cart would serialise on its version check) and no variant runs out.
-    let client = reqwest::Client::new();
-    let mut carts = Vec::new();
-    for _ in 0..512 {
-        let res: serde_json::Value = client
-            .post(format!("{base}/store/carts"))
-            .header("x-publishable-api-key", key)
-            .json(&serde_json::json!({"region_id": region}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        carts.push(
-            res["cart"]["id"]
-                .as_str()
-                .context("cart creation failed")?
-                .to_owned(),
-        );
+    if args.wants("POST /store/carts") {
+        let create = dir.join("create-cart.lua");
+        std::fs::write(
+            &create,
+            format!(
+                "wrk.method = \"POST\"\nwrk.body = '{{\"region_id\":\"{region}\"}}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+            ),
+        )?;
+        let (rps, p50, p99, errors) =
+            wrk_script(&format!("{base}/store/carts"), key, args, Some(&create))?;
+        rows.push(Row {
+            backend,
+            cache: "-",
+            route: "POST /store/carts",
+            rps,
+            p50,
+            p99,
+            errors,
+        });
     }
-    let lua_list = |v: &[String]| {
-        v.iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let add = dir.join("add-to-cart.lua");
-    std::fs::write(
-        &add,
-        format!(
-            r#"local carts = {{{carts}}}
-local variants = {{{variants}}}
-local counter = 0
-function setup(thread)
-  thread:set("offset", counter * 7919)
-  counter = counter + 1
-end
-local i = 0
-request = function()
-  i = i + 1
-  local n = i + offset
-  local cart = carts[(n % #carts) + 1]
-  local variant = variants[(n % #variants) + 1]
-  return wrk.format("POST", "/store/carts/" .. cart .. "/line-items",
-    {{["Content-Type"] = "application/json", ["x-publishable-api-key"] = "{key}"}},
-    '{{"variant_id":"' .. variant .. '","quantity":1}}')
-end
-"#,
-            carts = lua_list(&carts),
-            variants = lua_list(variants),
-            key = key,
-        ),
-    )?;
-    let (rps, p50, p99, errors) = wrk_script(base, key, args, Some(&add))?;
-    rows.push(Row {
-        backend,
-        cache: "-",
-        route: "POST /store/carts/:id/line-items",
-        rps,
-        p50,
-        p99,
-        errors,
-    });
 
-    let (rps, p50, p99, errors) = checkout_loop(base, key, region, variants, args).await?;
-    rows.push(Row {
-        backend,
-        cache: "-",
-        route: "checkout (closed loop)",
-        rps,
-        p50,
-        p99,
-        errors,
-    });
+    if args.wants("POST /store/carts/:id/line-items") {
+        // Add-to-cart rotates over many carts (wrk.format's headers replace the -H ones, so the key
+        // is repeated in the script) and variants, so requests rarely touch one cart at
+        // once (the same cart would serialise on its version check) and no variant runs out.
+        let client = reqwest::Client::new();
+        let mut carts = Vec::new();
+        for _ in 0..512 {
+            let res: serde_json::Value = client
+                .post(format!("{base}/store/carts"))
+                .header("x-publishable-api-key", key)
+                .json(&serde_json::json!({"region_id": region}))
+                .send()
+                .await?
+                .json()
+                .await?;
+            carts.push(
+                res["cart"]["id"]
+                    .as_str()
+                    .context("cart creation failed")?
+                    .to_owned(),
+            );
+        }
+        let lua_list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let add = dir.join("add-to-cart.lua");
+        std::fs::write(
+            &add,
+            format!(
+                r#"local carts = {{{carts}}}
+    local variants = {{{variants}}}
+    local counter = 0
+    function setup(thread)
+      thread:set("offset", counter * 7919)
+      counter = counter + 1
+    end
+    local i = 0
+    request = function()
+      i = i + 1
+      local n = i + offset
+      local cart = carts[(n % #carts) + 1]
+      local variant = variants[(n % #variants) + 1]
+      return wrk.format("POST", "/store/carts/" .. cart .. "/line-items",
+        {{["Content-Type"] = "application/json", ["x-publishable-api-key"] = "{key}"}},
+        '{{"variant_id":"' .. variant .. '","quantity":1}}')
+    end
+    "#,
+                carts = lua_list(&carts),
+                variants = lua_list(variants),
+                key = key,
+            ),
+        )?;
+        let (rps, p50, p99, errors) = wrk_script(base, key, args, Some(&add))?;
+        rows.push(Row {
+            backend,
+            cache: "-",
+            route: "POST /store/carts/:id/line-items",
+            rps,
+            p50,
+            p99,
+            errors,
+        });
+    }
+
+    if args.wants("checkout (closed loop)") {
+        let (rps, p50, p99, errors) = checkout_loop(base, key, region, variants, args).await?;
+        rows.push(Row {
+            backend,
+            cache: "-",
+            route: "checkout (closed loop)",
+            rps,
+            p50,
+            p99,
+            errors,
+        });
+    }
     Ok(rows)
 }
 

@@ -31,6 +31,9 @@ enum Cmd {
         duration: u64,
         #[arg(long, default_value_t = 32)]
         connections: u32,
+        /// Only the routes whose name contains this text (e.g. `line-items`, `checkout`).
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Load the demo store into DATABASE_URL (or the embedded SQLite file) and print the
     /// publishable key as `PUBLISHABLE_KEY=pk_...`. Does nothing to a database that has products.
@@ -106,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
             backend,
             duration,
             connections,
+            only,
         } => {
             let backends = match backend.as_str() {
                 "sqlite" => vec!["sqlite"],
@@ -118,6 +122,7 @@ async fn main() -> anyhow::Result<()> {
                     backends,
                     duration_secs: duration,
                     connections,
+                    only,
                 },
             )
             .await
