@@ -43,7 +43,10 @@ pub struct Caches {
     /// Sales channel -> the stock locations serving it.
     pub channel_locations: TtlCache<String, (i64, Vec<String>)>,
     /// (product, wanted relations) -> the product as cart items render it.
-    pub cart_products: TtlCache<(String, u8), (i64, serde_json::Value)>,
+    pub cart_products: TtlCache<(String, u8), (i64, std::sync::Arc<serde_json::Value>)>,
+    /// (variant, stock locations) -> what they can still sell (`None`: no inventory), under the
+    /// inventory counter.
+    pub availability: TtlCache<(String, Vec<String>), (i64, Option<i64>)>,
     /// A variant's stored prices per (variant, currency, region), under the catalog counter.
     pub cart_prices:
         TtlCache<PriceKey, (i64, Option<medusa_pricing::calculate::VariantPriceInputs>)>,
@@ -61,6 +64,7 @@ impl Caches {
             channel_locations: TtlCache::new(ttl, 1_000),
             cart_products: TtlCache::new(ttl, 20_000),
             cart_prices: TtlCache::new(ttl, 50_000),
+            availability: TtlCache::new(ttl, 50_000),
         }
     }
 }

@@ -27,6 +27,37 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: &CartId) -> Result<Option<Cart
     }
 }
 
+/// [`load`] that also reads `select_items` (other modules' select-list items, where `cart.id`
+/// is the cart's id) in the same statement, returned as the raw row. `None` when there is no
+/// such cart.
+pub async fn load_with<C: ConnectionTrait>(
+    db: &C,
+    id: &CartId,
+    select_items: &str,
+) -> Result<Option<(Cart, sea_orm::QueryResult)>, CartError> {
+    let backend = db.get_database_backend();
+    let placeholder = match backend {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "SELECT cart.*, {select_items} FROM cart WHERE cart.id = {placeholder} \
+         AND cart.deleted_at IS NULL"
+    );
+    let Some(row) = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [id.as_str().into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let model = <cart::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?;
+    Ok(load_row(model)?.map(|c| (c, row)))
+}
+
 /// A stored row as a [`Cart`] (`None` when its id is not a cart id).
 pub fn load_row(row: cart::Model) -> Result<Option<Cart>, CartError> {
     let Ok(id) = CartId::parse(&row.id) else {

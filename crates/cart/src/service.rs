@@ -18,6 +18,15 @@ pub trait CartService: Send + Sync {
     /// A cart that is not deleted, with its addresses, items, shipping methods, tax lines,
     /// adjustments and credit lines (seven queries whatever its size).
     async fn retrieve(&self, id: &CartId) -> Result<Cart, CartError>;
+    /// [`CartService::retrieve`] that also reads `select_items` in the same statement: select-list
+    /// items other modules provide (`cart.id` is the cart's id), such as the change counters a
+    /// cart change validates cached catalog data with, or the cart's payment collection link.
+    /// Returns the raw row for the caller to read them from.
+    async fn retrieve_with(
+        &self,
+        id: &CartId,
+        select_items: &str,
+    ) -> Result<(Cart, sea_orm::QueryResult), CartError>;
     /// Writes `cart` back in one transaction if nobody saved it since it was loaded; otherwise
     /// [`CartError::Conflict`] and nothing changes. Returns the saved value (version bumped).
     async fn save(&self, cart: Cart) -> Result<Cart, CartError>;
@@ -68,6 +77,17 @@ impl CartService for DbCartService {
         // One row holds the whole cart, so one statement sees one state of it.
         let cart = repo::load(&self.db, id).await?;
         cart.ok_or_else(|| CartError::NotFound(id.clone()))
+    }
+
+    #[tracing::instrument(skip(self, select_items))]
+    async fn retrieve_with(
+        &self,
+        id: &CartId,
+        select_items: &str,
+    ) -> Result<(Cart, sea_orm::QueryResult), CartError> {
+        repo::load_with(&self.db, id, select_items)
+            .await?
+            .ok_or_else(|| CartError::NotFound(id.clone()))
     }
 
     #[tracing::instrument(skip_all, fields(cart = %cart.id, version = cart.version))]

@@ -167,6 +167,51 @@ impl Selection {
         self.relations.get(key)
     }
 
+    /// What [`Selection::project`] would leave of `value`, copied out of it: for a large shared
+    /// value of which little is selected (a cached product under a cart's items), cheaper than
+    /// cloning it whole and projecting the clone.
+    pub fn pick(&self, value: &Value, shape: &Shape) -> Value {
+        match value {
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.pick(v, shape)).collect())
+            }
+            Value::Object(map) => {
+                let mut out = serde_json::Map::new();
+                for (key, v) in map {
+                    if key == "id" {
+                        out.insert(key.clone(), v.clone());
+                        continue;
+                    }
+                    if let Some(rel_shape) = shape.relation(key) {
+                        match self.relations.get(key.as_str()) {
+                            Some(sel) => {
+                                out.insert(key.clone(), sel.pick(v, rel_shape));
+                            }
+                            None if self.fields.contains(key.as_str()) => {
+                                out.insert(key.clone(), v.clone());
+                            }
+                            None => {}
+                        }
+                        continue;
+                    }
+                    if self.keeps_column(key) {
+                        out.insert(key.clone(), v.clone());
+                    }
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn keeps_column(&self, key: &str) -> bool {
+        let base = key.strip_prefix("raw_").unwrap_or(key);
+        self.all
+            || self.fields.contains(key)
+            || self.fields.contains(base)
+            || self.relations.contains_key(key)
+    }
+
     /// Keeps what is selected in `value` (an object or an array of objects), recursively.
     /// `id` is always kept; `raw_<x>` follows `<x>`. A relation named like a column
     /// (`+metadata` on a relation-less object) is kept whole.
@@ -188,11 +233,7 @@ impl Selection {
                             None => self.fields.contains(key.as_str()),
                         };
                     }
-                    let base = key.strip_prefix("raw_").unwrap_or(key);
-                    self.all
-                        || self.fields.contains(key.as_str())
-                        || self.fields.contains(base)
-                        || self.relations.contains_key(key.as_str())
+                    self.keeps_column(key)
                 });
             }
             _ => {}
@@ -377,5 +418,27 @@ mod tests {
             "10"
         );
         assert!(v.get("sku").is_none());
+    }
+
+    #[test]
+    fn pick_copies_out_what_project_keeps() {
+        for fields in [
+            "handle",
+            "title,variants.sku",
+            "*variants",
+            "variants.price,*variants.calculated_price",
+            "+metadata",
+            "*tags,variants.options.value",
+            "id",
+        ] {
+            let selection = FieldSpec::parse(Some(fields), DEFAULTS).selection();
+            let mut projected = product();
+            selection.project(&mut projected, &PRODUCT);
+            assert_eq!(selection.pick(&product(), &PRODUCT), projected, "{fields}");
+            let list = json!([product(), product()]);
+            let mut projected_list = list.clone();
+            selection.project(&mut projected_list, &PRODUCT);
+            assert_eq!(selection.pick(&list, &PRODUCT), projected_list, "{fields}");
+        }
     }
 }

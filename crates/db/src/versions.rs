@@ -51,6 +51,35 @@ pub async fn read<C: ConnectionTrait>(db: &C, scopes: &[&str]) -> Result<Vec<i64
     Ok(out)
 }
 
+/// SQL select-list items reading the counters of `scopes` (0 for a scope never bumped), named
+/// `version_0`, `version_1`, ... in order: for a module that reads them in the same statement as
+/// its own row (a cart load), saving the round trip of [`read`]. Scopes are this module's
+/// constants; anything else reads as 0.
+pub fn select_items(scopes: &[&str]) -> String {
+    scopes
+        .iter()
+        .enumerate()
+        .map(|(i, scope)| {
+            let literal = if scope.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                format!("'{scope}'")
+            } else {
+                "NULL".to_owned()
+            };
+            format!(
+                "COALESCE((SELECT version FROM cache_version WHERE scope = {literal}), 0) AS version_{i}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The counters named by [`select_items`] in a result row.
+pub fn from_row(row: &sea_orm::QueryResult, scopes: usize) -> Result<Vec<i64>, DbErr> {
+    (0..scopes)
+        .map(|i| row.try_get::<i64>("", &format!("version_{i}")))
+        .collect()
+}
+
 /// The table, registered as the first "module" so every module's writes can bump it.
 pub struct VersionsModule;
 

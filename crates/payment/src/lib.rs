@@ -80,7 +80,7 @@ pub use provider::{
     SystemProvider,
 };
 pub use repo::MAX_IDS_PER_QUERY;
-pub use service::{DbPaymentService, PaymentService};
+pub use service::{DbPaymentService, PaymentService, cart_link_select_item};
 
 use std::sync::Arc;
 

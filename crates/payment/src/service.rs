@@ -22,6 +22,17 @@ use crate::provider::{PaymentProvider, ProviderRegistry, ProviderRequest};
 use crate::repo::{self, CollectionRows, PaymentRows};
 
 /// The payment module's service. See the crate docs for the semantics of each operation.
+/// A select-list item reading the id of the payment collection linked to the cart whose id is
+/// the SQL expression `cart_id` (NULL without one), named `payment_collection_id`: the cart
+/// module reads it in the same statement as the cart, so a cart change knows without another
+/// round trip whether there is a collection to keep in step.
+pub fn cart_link_select_item(cart_id: &str) -> String {
+    format!(
+        "(SELECT payment_collection_id FROM cart_payment_collection WHERE cart_id = {cart_id}) \
+         AS payment_collection_id"
+    )
+}
+
 #[async_trait]
 pub trait PaymentService: Send + Sync {
     // --- collections -----------------------------------------------------------------------------
@@ -61,6 +72,14 @@ pub trait PaymentService: Send + Sync {
     async fn sync_cart_amount(
         &self,
         cart_id: &CartId,
+        amount: Amount,
+        currency: &CurrencyCode,
+    ) -> Result<Option<PaymentCollection>, PaymentError>;
+    /// [`PaymentService::sync_cart_amount`] for a collection whose id the caller already read
+    /// (with the cart, through [`cart_link_select_item`]). `None` when it does not exist.
+    async fn sync_collection_amount(
+        &self,
+        collection_id: &str,
         amount: Amount,
         currency: &CurrencyCode,
     ) -> Result<Option<PaymentCollection>, PaymentError>;
@@ -749,6 +768,17 @@ impl PaymentService for DbPaymentService {
         let Some(id) = repo::collection_id_for_cart(&self.db, cart_id.as_str()).await? else {
             return Ok(None);
         };
+        self.sync_collection_amount(&id, new_amount, currency_code)
+            .await
+    }
+
+    async fn sync_collection_amount(
+        &self,
+        id: &str,
+        new_amount: Amount,
+        currency_code: &CurrencyCode,
+    ) -> Result<Option<PaymentCollection>, PaymentError> {
+        let id = id.to_owned();
         let minor = to_minor(new_amount, currency_code)?;
         // Most cart changes leave the amount as it is: answer without a write transaction.
         let current = self.load_collection(&id).await?;

@@ -52,18 +52,30 @@ pub async fn versions(state: &State) -> ApiResult<Versions> {
     if let Ok(Some(v)) = REQUEST_VERSIONS.try_with(|c| c.get()) {
         return Ok(v);
     }
-    let read = medusa_db::versions::read(
-        &state.db,
-        &[medusa_db::versions::CATALOG, medusa_db::versions::INVENTORY],
-    )
-    .await?;
+    let read = medusa_db::versions::read(&state.db, &SCOPES).await?;
+    Ok(remember_versions(&read))
+}
+
+/// The counters [`Versions`] holds, in the order of its fields.
+pub const SCOPES: [&str; 2] = [medusa_db::versions::CATALOG, medusa_db::versions::INVENTORY];
+
+/// Whether this store request will read the counters: caching is on and they are not read yet.
+/// A caller loading something anyway can then read them in the same statement
+/// ([`remember_versions`]).
+pub fn versions_unread(state: &State) -> bool {
+    !state.config.cache_ttl.0.is_zero()
+        && matches!(REQUEST_VERSIONS.try_with(|c| c.get()), Ok(None))
+}
+
+/// Keeps counters read for [`SCOPES`] as this request's (outside a store request, every
+/// [`versions`] call reads again).
+pub fn remember_versions(read: &[i64]) -> Versions {
     let v = Versions {
         catalog: read.first().copied().unwrap_or(0),
         inventory: read.get(1).copied().unwrap_or(0),
     };
-    // Outside a store request (no slot) every call reads again.
     let _ = REQUEST_VERSIONS.try_with(|c| c.set(Some(v)));
-    Ok(v)
+    v
 }
 
 /// What a line item copies from the catalog when its variant is added (Medusa's
@@ -251,6 +263,48 @@ pub async fn stock_flags(
     Ok(out)
 }
 
+/// How many of each of `ids` the `locations` can still sell (`variant_availability`; variants
+/// without inventory are absent): cached ones, the rest in one query. Every change to stock
+/// levels, reservations and variant <-> item links bumps the inventory counter in its own
+/// transaction, so a cached figure is exact while the counter is unchanged.
+pub async fn availability(
+    state: &State,
+    v: Versions,
+    ids: &[String],
+    locations: &[String],
+) -> ApiResult<HashMap<String, i64>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    let key = |id: &String| (id.clone(), locations.to_vec());
+    for id in ids {
+        match state.caches.availability.get(&key(id)) {
+            Some((at, found)) if at == v.inventory => {
+                if let Some(n) = found {
+                    out.insert(id.clone(), n);
+                }
+            }
+            _ => missing.push(id.clone()),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let found = state
+        .registry
+        .get::<dyn medusa_inventory::InventoryService>()
+        .map_err(Error::internal)?
+        .variant_availability(&missing, locations)
+        .await?;
+    for id in missing {
+        let n = found.get(&id).copied();
+        state.caches.availability.insert(key(&id), (v.inventory, n));
+        if let Some(n) = n {
+            out.insert(id, n);
+        }
+    }
+    Ok(out)
+}
+
 /// The stock locations serving `channel`, checked against the inventory counter (which the
 /// channel <-> location links bump).
 pub async fn channel_locations(
@@ -342,13 +396,14 @@ fn want_key(w: &Want) -> u8 {
         | u8::from(w.images) << 4
 }
 
-/// Products as a cart's items render them (`items.product`), with the relations `want` names.
+/// Products as a cart's items render them (`items.product`), with the relations `want` names,
+/// unprojected.
 pub async fn products_json(
     state: &State,
     v: Versions,
     ids: &[String],
     want: Want,
-) -> ApiResult<HashMap<String, Value>> {
+) -> ApiResult<HashMap<String, std::sync::Arc<Value>>> {
     let wk = want_key(&want);
     let mut out = HashMap::with_capacity(ids.len());
     let mut missing = Vec::new();
@@ -401,6 +456,8 @@ pub async fn products_json(
             j["images"] = serde_json::to_value(rel.images.get(&p.id).cloned().unwrap_or_default())
                 .map_err(Error::internal)?;
         }
+        // Shared, not copied: a cart renders a small projection of it.
+        let j = std::sync::Arc::new(j);
         state
             .caches
             .cart_products

@@ -59,9 +59,29 @@ fn svc<T: ?Sized + Send + Sync + 'static>(state: &State) -> ApiResult<std::sync:
 /// customer's cart only to that customer. Anything else is the same 404 as an unknown id, so a
 /// cart's existence does not leak.
 pub async fn retrieve(state: &State, id: &str, who: &Requester) -> ApiResult<Cart> {
+    Ok(retrieve_linked(state, id, who).await?.0)
+}
+
+/// [`retrieve`], with the id of the cart's payment collection (`None`: it has none) read in the
+/// same statement, as are the catalog's change counters when this request will validate
+/// cached catalog data against them: one round trip for the three.
+pub async fn retrieve_linked(
+    state: &State,
+    id: &str,
+    who: &Requester,
+) -> ApiResult<(Cart, Option<String>)> {
     let cart_id = CartId::parse(id).map_err(|_| not_found(id))?;
-    let cart = match svc::<dyn CartService>(state)?.retrieve(&cart_id).await {
-        Ok(c) => c,
+    let read_versions = catalog::versions_unread(state);
+    let mut select = medusa_payment::cart_link_select_item("cart.id");
+    if read_versions {
+        select.push_str(", ");
+        select.push_str(&medusa_db::versions::select_items(&catalog::SCOPES));
+    }
+    let (cart, row) = match svc::<dyn CartService>(state)?
+        .retrieve_with(&cart_id, &select)
+        .await
+    {
+        Ok(found) => found,
         Err(CartError::NotFound(_)) => return Err(not_found(id)),
         Err(e) => return Err(e.into()),
     };
@@ -70,7 +90,15 @@ pub async fn retrieve(state: &State, id: &str, who: &Requester) -> ApiResult<Car
     {
         return Err(not_found(id));
     }
-    Ok(cart)
+    let link: Option<String> = row
+        .try_get("", "payment_collection_id")
+        .map_err(Error::internal)?;
+    if read_versions {
+        let read =
+            medusa_db::versions::from_row(&row, catalog::SCOPES.len()).map_err(Error::internal)?;
+        catalog::remember_versions(&read);
+    }
+    Ok((cart, link))
 }
 
 /// A saved change: the cart, and its payment collection as the change left it (read once by
@@ -122,7 +150,7 @@ where
     let mut prepare = Some(prepare);
     let mut prepared: Option<T> = None;
     for attempt in 1..=MAX_ATTEMPTS {
-        let mut cart = retrieve(state, id, who).await?;
+        let (mut cart, collection) = retrieve_linked(state, id, who).await?;
         if cart.completed_at.is_some() {
             return Err(Error::invalid_data(format!("Cart {id} is already completed.")).into());
         }
@@ -136,7 +164,7 @@ where
         refresh(state, &mut cart, checks).await?;
         match carts.save(cart).await {
             Ok(saved) => {
-                let payment_collection = sync_payment(state, &saved).await?;
+                let payment_collection = sync_payment(state, &saved, collection.as_deref()).await?;
                 return Ok(Changed {
                     cart: saved,
                     payment_collection,
@@ -157,10 +185,19 @@ where
 /// Keeps the cart's payment collection at the cart's total: a changed total or currency drops
 /// the sessions (the shopper starts a new one), as Medusa's cart refresh does. A collection that
 /// already holds an authorized payment is left alone; completion then refuses the mismatch.
-async fn sync_payment(state: &State, cart: &Cart) -> ApiResult<render::Collection> {
+/// `collection` is the cart's collection as read with the cart (the link never changes once
+/// made; one made meanwhile is brought in step when its session starts).
+async fn sync_payment(
+    state: &State,
+    cart: &Cart,
+    collection: Option<&str>,
+) -> ApiResult<render::Collection> {
+    let Some(collection) = collection else {
+        return Ok(render::Collection::Known(None));
+    };
     let total = totals::total(cart)?;
     match svc::<dyn medusa_payment::PaymentService>(state)?
-        .sync_cart_amount(&cart.id, total, &cart.currency_code)
+        .sync_collection_amount(collection, total, &cart.currency_code)
         .await
     {
         Ok(found) => Ok(render::Collection::Known(found.map(Box::new))),
@@ -407,9 +444,7 @@ async fn check_stock(state: &State, cart: &Cart) -> ApiResult<()> {
         Some(channel) => catalog::channel_locations(state, v, channel).await?,
         None => Vec::new(),
     };
-    let available = svc::<dyn medusa_inventory::InventoryService>(state)?
-        .variant_availability(&managed, &locations)
-        .await?;
+    let available = catalog::availability(state, v, &managed, &locations).await?;
     let short = managed
         .iter()
         .any(|v| available.get(v).copied().unwrap_or(0) < wanted[v]);

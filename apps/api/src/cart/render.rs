@@ -302,6 +302,7 @@ async fn related(
     state: &State,
     cart: &Cart,
     spec: &FieldSpec,
+    selection: &Selection,
     collection: Collection,
 ) -> ApiResult<Related> {
     let mut out = Related::default();
@@ -322,9 +323,20 @@ async fn related(
                 ..Default::default()
             };
             let v = super::catalog::versions(state).await?;
-            out.products = super::catalog::products_json(state, v, &ids, want)
-                .await?
+            let products = super::catalog::products_json(state, v, &ids, want).await?;
+            // Each item gets its own copy: copy only what the response keeps of a product.
+            let picked = selection
+                .relation("items")
+                .and_then(|items| items.relation("product"));
+            out.products = products
                 .into_iter()
+                .map(|(id, p)| {
+                    let p = match picked {
+                        Some(sel) => sel.pick(&p, &PRODUCT),
+                        None => Value::clone(&p),
+                    };
+                    (id, p)
+                })
                 .collect();
         }
     }
@@ -394,13 +406,13 @@ pub async fn cart_json_with(
             &custom
         }
     };
-    let rel = related(state, cart, spec, collection).await?;
+    let rel = related(state, cart, spec, selection, collection).await?;
     let totals = super::totals::compute(cart)?;
 
     let items: Vec<Value> = cart
         .items
         .iter()
-        .zip(totals.items.iter())
+        .zip(totals.items)
         .map(|(i, t)| {
             let owner = ("item_id", i.id.as_str());
             let mut j = json!({
@@ -438,7 +450,7 @@ pub async fn cart_json_with(
                 "adjustments": i.adjustments.iter().map(|a| adjustment_json(a, owner)).collect::<Vec<_>>(),
             });
             if let Some(m) = j.as_object_mut() {
-                merge(m, &t.totals);
+                merge(m, t.totals);
                 if let Some(p) = i.product_id.as_ref().and_then(|p| rel.products.get(p)) {
                     m.insert("product".into(), p.clone());
                 }
@@ -452,7 +464,7 @@ pub async fn cart_json_with(
     let methods: Vec<Value> = cart
         .shipping_methods
         .iter()
-        .zip(totals.shipping_methods.iter())
+        .zip(totals.shipping_methods)
         .map(|(s, t)| {
             let owner = ("shipping_method_id", s.id.as_str());
             let mut j = json!({
@@ -472,7 +484,7 @@ pub async fn cart_json_with(
                 "adjustments": s.adjustments.iter().map(|a| adjustment_json(a, owner)).collect::<Vec<_>>(),
             });
             if let Some(m) = j.as_object_mut() {
-                merge(m, &t.totals);
+                merge(m, t.totals);
             }
             j
         })
@@ -514,7 +526,7 @@ pub async fn cart_json_with(
         "promotions": [],
     });
     if let Some(m) = j.as_object_mut() {
-        merge(m, &totals.cart);
+        merge(m, totals.cart);
         // Medusa sends the address ids only once an address is set.
         if let Some(a) = &cart.shipping_address {
             m.insert("shipping_address_id".into(), json!(a.id.as_str()));
@@ -543,10 +555,8 @@ pub async fn cart_json_with(
     Ok(j)
 }
 
-fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
-    for (k, v) in from {
-        into.insert(k.clone(), v.clone());
-    }
+fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
+    into.extend(from);
 }
 
 /// Tax lines with their share of the line's tax (`total`, `subtotal`).
@@ -561,7 +571,7 @@ fn tax_lines_json(
         .map(|(n, t)| {
             let mut j = tax_line_json(t, owner);
             if let (Some(m), Some(share)) = (j.as_object_mut(), shares.get(n)) {
-                merge(m, share);
+                m.extend(share.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             j
         })

@@ -275,3 +275,49 @@ both_backends!(
         assert_eq!(status, 404, "{res}");
     }
 );
+
+// With the per-process caches on (as in production), a cart's stock check reuses availability
+// only while no stock or reservation changed: once an order reserves the last units, the next
+// add-to-cart of that variant is refused.
+both_backends!(
+    async fn cached_stock_follows_reservations(backend: Backend) {
+        let app = medusa_testkit::spawn_app_builder(backend)
+            .env("CACHE_TTL", "60s")
+            .spawn()
+            .await;
+        let key = app.seed().await;
+        let eur = region_id(&app, &key, "eur").await;
+        let (variant_id, _) = variant(&app, &key, &eur, 2).await;
+        let stock = available(&app, &key, &eur, &variant_id).await;
+
+        // A second shopper's cart holds one unit: the availability is now cached.
+        let other = new_cart(&app, &key, json!({"region_id": eur})).await;
+        let other = other["id"].as_str().unwrap().to_owned();
+        let path = format!("/store/carts/{other}/line-items");
+        let (status, res) = store_post(
+            &app,
+            &key,
+            &path,
+            json!({"variant_id": variant_id, "quantity": 1}),
+        )
+        .await;
+        assert_eq!(status, 200, "{res}");
+
+        // The first shopper buys the whole stock.
+        let id = ready_cart(&app, &key, &eur, &variant_id, stock).await;
+        pay(&app, &key, &id).await;
+        let (status, res) = complete(&app, &key, &id).await;
+        assert_eq!(status, 200, "{res}");
+        assert_eq!(res["type"], "order", "{res}");
+
+        let (status, res) = store_post(
+            &app,
+            &key,
+            &path,
+            json!({"variant_id": variant_id, "quantity": 1}),
+        )
+        .await;
+        assert_eq!(status, 400, "{res}");
+        assert_eq!(res["code"], "insufficient_inventory");
+    }
+);

@@ -136,6 +136,45 @@ both_backends!(
     }
 );
 
+// A cart change racing the collection's creation can leave the collection at the cart's older
+// total (the change read the cart before the link existed); the session still starts at what the
+// cart costs now. The stale amount is written directly to stand in for the lost race.
+both_backends!(
+    async fn a_session_starts_at_the_carts_current_total(backend: Backend) {
+        use sea_orm::ConnectionTrait;
+        let app = spawn_app(backend).await;
+        let key = app.seed().await;
+        let cart = cart_with_items(&app, &key).await;
+        let cart_id = cart["id"].as_str().unwrap();
+        let (status, res) = store_post(
+            &app,
+            &key,
+            "/store/payment-collections",
+            json!({"cart_id": cart_id}),
+        )
+        .await;
+        assert_eq!(status, 200, "{res}");
+        let pc_id = res["payment_collection"]["id"].as_str().unwrap().to_owned();
+        app.db()
+            .execute_unprepared(&format!(
+                "UPDATE payment_collection SET amount = 1 WHERE id = '{pc_id}'"
+            ))
+            .await
+            .unwrap();
+        let (status, res) = store_post(
+            &app,
+            &key,
+            &format!("/store/payment-collections/{pc_id}/payment-sessions"),
+            json!({"provider_id": "pp_system_default"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{res}");
+        let pc = &res["payment_collection"];
+        assert_eq!(pc["amount"], cart["total"]);
+        assert_eq!(pc["payment_sessions"][0]["amount"], cart["total"]);
+    }
+);
+
 both_backends!(
     async fn bad_payment_collection_requests_are_refused(backend: Backend) {
         let app = spawn_app(backend).await;

@@ -7,11 +7,13 @@ mod legacy;
 mod m0001_create_cart;
 mod m0002_completion_claim;
 mod m0003_cart_document;
+mod m0004_body_lz4;
 
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m0001_create_cart::Migration),
         Box::new(m0002_completion_claim::Migration),
         Box::new(m0003_cart_document::Migration),
+        Box::new(m0004_body_lz4::Migration),
     ]
 }

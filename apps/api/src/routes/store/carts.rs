@@ -336,8 +336,21 @@ pub async fn retrieve(
     customer: OptionalCustomer,
 ) -> ApiResult<HttpResponse> {
     let _: FieldsQuery = parse_query(req.query_string())?;
-    let c = cart::retrieve(&state, &path, &requester(&customer)).await?;
-    respond(&state, &c, &req).await
+    let (cart, link) = cart::retrieve_linked(&state, &path, &requester(&customer)).await?;
+    // Without a collection (read with the cart) there is none to load for the response.
+    let payment_collection = match link {
+        None => render::Collection::Known(None),
+        Some(_) => render::Collection::Load,
+    };
+    respond_changed(
+        &state,
+        cart::Changed {
+            cart,
+            payment_collection,
+        },
+        &req,
+    )
+    .await
 }
 
 /// Update a cart: region (re-prices), email, addresses (re-taxes), sales channel, metadata.

@@ -134,9 +134,20 @@ pub async fn create_session(
     let svc = payment::service(&state)?;
     // A collection is as private as its cart: a customer's cart's collection is theirs only.
     if let Some(cart_id) = svc.cart_of_collection(&id).await? {
-        crate::cart::retrieve(&state, cart_id.as_str(), &requester(&customer))
+        let cart = crate::cart::retrieve(&state, cart_id.as_str(), &requester(&customer))
             .await
             .map_err(|_| not_found())?;
+        // The session is for what the cart costs now: a cart change racing the collection's
+        // creation may have left the collection at the older total.
+        let total = crate::cart::totals::total(&cart)?;
+        match svc
+            .sync_collection_amount(id.as_str(), total, &cart.currency_code)
+            .await
+        {
+            // A live payment already exists: creating the session is refused below, as before.
+            Ok(_) | Err(medusa_payment::PaymentError::AlreadyAuthorized(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let context = match &customer.0 {
         Some(c) => json!({"customer": {"id": c}}),
