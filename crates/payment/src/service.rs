@@ -67,16 +67,9 @@ pub trait PaymentService: Send + Sync {
     ) -> Result<Vec<PaymentCollection>, PaymentError>;
     /// Medusa's cart refresh: when `amount` or `currency` differ from the cart's collection,
     /// every session is deleted (provider `cancel`) and the collection takes the new amount
-    /// (status `not_paid`); the shopper then starts a new session. `None` when the cart has no
-    /// collection. Refused ([`PaymentError::AlreadyAuthorized`]) once a live payment exists.
-    async fn sync_cart_amount(
-        &self,
-        cart_id: &CartId,
-        amount: Amount,
-        currency: &CurrencyCode,
-    ) -> Result<Option<PaymentCollection>, PaymentError>;
-    /// [`PaymentService::sync_cart_amount`] for a collection whose id the caller already read
-    /// (with the cart, through [`cart_link_select_item`]). `None` when it does not exist.
+    /// (status `not_paid`); the shopper then starts a new session. `None` when the collection does
+    /// not exist. Refused ([`PaymentError::AlreadyAuthorized`]) once a live payment exists.
+    /// The caller reads the collection's id with the cart ([`cart_link_select_item`]).
     async fn sync_collection_amount(
         &self,
         collection_id: &str,
@@ -757,19 +750,6 @@ impl PaymentService for DbPaymentService {
             .into_iter()
             .map(to_collection)
             .collect())
-    }
-
-    async fn sync_cart_amount(
-        &self,
-        cart_id: &CartId,
-        new_amount: Amount,
-        currency_code: &CurrencyCode,
-    ) -> Result<Option<PaymentCollection>, PaymentError> {
-        let Some(id) = repo::collection_id_for_cart(&self.db, cart_id.as_str()).await? else {
-            return Ok(None);
-        };
-        self.sync_collection_amount(&id, new_amount, currency_code)
-            .await
     }
 
     async fn sync_collection_amount(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures_util::future::join_all;
-use medusa_core::id::{CartId, PaymentId};
+use medusa_core::id::{CartId, PaymentCollectionId, PaymentId};
 use medusa_core::registry::Module;
 use medusa_core::{Amount, CurrencyCode, ErrorType, SystemClock};
 use medusa_db::testing::{Backend, TestDatabase};
@@ -552,11 +552,11 @@ on_both_backends!(unauthorized_sessions_and_cancel);
 
 async fn cart_amount_changes_reset_the_sessions(backend: Backend) {
     let ctx = setup(backend).await;
-    let (cart, c) = ctx.collection("45").await;
+    let (_, c) = ctx.collection("45").await;
     // Unchanged: the session stays.
     let same = ctx
         .svc
-        .sync_cart_amount(&cart, amt("45"), &eur())
+        .sync_collection_amount(c.id.as_str(), amt("45"), &eur())
         .await
         .unwrap()
         .unwrap();
@@ -565,7 +565,7 @@ async fn cart_amount_changes_reset_the_sessions(backend: Backend) {
     // Changed: sessions go, the amount follows the cart.
     let changed = ctx
         .svc
-        .sync_cart_amount(&cart, amt("52.5"), &eur())
+        .sync_collection_amount(c.id.as_str(), amt("52.5"), &eur())
         .await
         .unwrap()
         .unwrap();
@@ -577,15 +577,15 @@ async fn cart_amount_changes_reset_the_sessions(backend: Backend) {
     let usd = CurrencyCode::parse("usd").unwrap();
     let changed = ctx
         .svc
-        .sync_cart_amount(&cart, amt("52.5"), &usd)
+        .sync_collection_amount(c.id.as_str(), amt("52.5"), &usd)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(changed.currency_code, usd);
-    // A cart without a collection.
+    // A collection that does not exist.
     assert!(
         ctx.svc
-            .sync_cart_amount(&CartId::new(), amt("1"), &eur())
+            .sync_collection_amount(PaymentCollectionId::new().as_str(), amt("1"), &eur())
             .await
             .unwrap()
             .is_none()

@@ -187,13 +187,7 @@ fn refuse_promo_codes(codes: &Option<Vec<String>>) -> ApiResult<()> {
     }
 }
 
-async fn respond(state: &State, cart: &Cart, req: &HttpRequest) -> ApiResult<HttpResponse> {
-    let q: FieldsQuery = parse_query(req.query_string())?;
-    let j = render::cart_json(state, cart, q.fields.as_deref()).await?;
-    Ok(response::one("cart", j))
-}
-
-/// [`respond`] after a change, reusing the payment collection the change already read.
+/// The cart as `fields` asks, with its payment collection as the caller already knows it.
 async fn respond_changed(
     state: &State,
     changed: cart::Changed,
@@ -319,7 +313,16 @@ pub async fn create(
         cart::add_or_merge(&mut new_cart, line, now);
     }
     let created = cart::create(&state, new_cart).await?;
-    respond(&state, &created, &req).await
+    // A new cart has no payment collection yet.
+    respond_changed(
+        &state,
+        cart::Changed {
+            cart: created,
+            payment_collection: render::Collection::Known(None),
+        },
+        &req,
+    )
+    .await
 }
 
 /// Retrieve a cart (a customer's cart only for that customer).

@@ -1,7 +1,6 @@
 //! `/store/payment-collections`: a cart's payment collection and its payment session.
 
 use actix_web::{HttpResponse, post, web};
-use medusa_core::Amount;
 use medusa_core::Error;
 use medusa_core::id::PaymentCollectionId;
 use medusa_core::request::RetrieveParams;
@@ -88,15 +87,7 @@ pub async fn create(
     if cart.completed_at.is_some() {
         return Err(Error::invalid_data(format!("Cart {} is already completed.", cart.id)).into());
     }
-    let totals = crate::cart::totals::compute(&cart)?;
-    let total: Amount = totals
-        .cart
-        .get("total")
-        .cloned()
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(Error::internal)?
-        .unwrap_or(Amount::ZERO);
+    let total = crate::cart::totals::total(&cart)?;
     let c = svc
         .create_collection_for_cart(&cart.id, &cart.currency_code, total)
         .await?;
